@@ -14,3 +14,13 @@ echo "== versions"
 echo "== embedded default configuration"
 "$BIN/agent/cmd/picket-agent" --check-config
 "$BIN/collector/cmd/picket-collector" --check-config
+echo "== network: a generated capture through picket-agent --read-pcap (embedded defaults, no rules)"
+cmake --build --preset release -j "$(nproc)" --target picket-pcapgen >/dev/null
+DEMO_DIR=$(mktemp -d /tmp/picket-demo.XXXXXX)
+trap 'rm -rf "$DEMO_DIR"' EXIT
+"$BIN/bench/net/picket-pcapgen" --out "$DEMO_DIR/demo.pcap" --size-mb 20 --flows-active 64
+"$BIN/agent/cmd/picket-agent" --read-pcap "$DEMO_DIR/demo.pcap" --eve-log "$DEMO_DIR/eve.json"
+echo "== EVE lines: one of each type (of $(wc -l < "$DEMO_DIR/eve.json"))"
+for t in flow http dns tls; do
+  grep -m1 "\"event_type\":\"$t\"" "$DEMO_DIR/eve.json" || true
+done

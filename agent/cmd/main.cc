@@ -31,9 +31,15 @@ int main(int argc, char** argv) {
   app.add_option("--eve-log", opt.eve_log, "write EVE JSON lines to FILE (offline modes)");
   app.add_option("--eve-types", opt.eve_types, "event types to write: alert,flow,http,dns,tls,log");
   app.add_option("--read-pcap", opt.read_pcap, "offline: process a pcap or pcapng file and exit");
+  std::string checksum_checks;  // Suricata's -k: same as --set decoder.checksum-checks=VALUE
+  app.add_option("-k", checksum_checks, "checksum validation: auto, all or none (as Suricata's -k)")
+      ->check(CLI::IsMember({"auto", "all", "none"}));
   app.add_option("--read-log", opt.read_log, "offline: process a log file and exit");
   app.add_option("--log-format", opt.log_format, "format of --read-log: syslog, auth, auditd, nginx, apache, json");
   app.add_flag("--emit-events", opt.emit_events, "write every parsed log event as EVE event_type log");
+  app.add_flag("--follow", opt.follow,
+               "with --read-log: keep following FILE across rotations until SIGTERM/SIGINT, saving read offsets "
+               "in host.offsets-dir so a restart neither loses nor repeats a line");
   app.add_option("--scan-path", opt.scan_path, "offline: YARA-scan a folder and exit");
   try {
     app.parse(argc, argv);
@@ -43,6 +49,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return picket::kExitUsage;
   }
+  if (!checksum_checks.empty()) opt.overrides.push_back("decoder.checksum-checks=" + checksum_checks);
 
   picket::config::Schema schema = picket::agent::build_agent_schema();
   picket::config::Loaded loaded = picket::load_program_config(schema, opt.config_path, opt.overrides);

@@ -21,6 +21,7 @@ struct AgentOptions {
   std::string read_log;                // --read-log FILE
   std::string log_format;              // --log-format FORMAT
   bool emit_events = false;            // --emit-events
+  bool follow = false;                 // --follow (with --read-log: keep tailing, durable offsets)
   std::string scan_path;               // --scan-path DIR
 };
 

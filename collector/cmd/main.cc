@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "collector/cmd/collector_schema.h"
+#include "collector/cmd/daemon.h"
+#include "collector/cmd/pipeline_service.h"
 #include "common/cli.h"
 #include "common/logging.h"
 
@@ -45,10 +47,18 @@ int main(int argc, char** argv) {
 
   picket::config::Schema schema = picket::collector::build_collector_schema();
   picket::config::Loaded loaded = picket::load_program_config(schema, opt.config_path, opt.overrides);
-  if (opt.check_config) return picket::report_config(loaded, "picket-collector", std::cout, std::cerr);
+  if (opt.check_config) {
+    if (!loaded.diag.ok()) return picket::report_config(loaded, "picket-collector", std::cout, std::cerr);
+    picket::Diagnostics rules;  // correlation rules: FILE:LINE: message each
+    size_t loaded_rules = picket::collector::check_correlation_rules(loaded.settings, &rules);
+    std::cerr << rules.format();
+    if (loaded_rules == 0 && !rules.ok()) return picket::kExitConfigError;
+    if (opt.strict && !rules.ok()) return picket::kExitFailure;
+    std::cout << "picket-collector: " << loaded_rules << " correlation rules loaded\n";
+    return picket::report_config(loaded, "picket-collector", std::cout, std::cerr);
+  }
   if (int rc = picket::report_config(loaded, "picket-collector", std::cout, std::cerr, true); rc != 0) return rc;
   picket::init_logging(loaded.settings, "picket-collector");
 
-  std::cerr << "picket-collector: nothing to do: the collector service is not built yet\n";
-  return picket::kExitConfigError;
+  return picket::collector::run_collector(loaded.settings);
 }

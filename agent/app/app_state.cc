@@ -1,0 +1,126 @@
+#include "agent/app/app_state.h"
+
+#include "agent/app/detect.h"
+
+namespace picket::app {
+
+AppState::AppState(const AppLimits& limits, AppCounters& counters, uint16_t server_port)
+    : limits_(limits), counters_(counters), server_port_(server_port) {}
+
+AppState::~AppState() = default;
+
+void AppState::decide(AppProto p, AppEventSink* sink, Direction dir) {
+  proto_ = p;
+  detect_done_ = true;
+  switch (p) {
+    case AppProto::kHttp:
+      ++counters_.detect_http;
+      http_ = std::make_unique<HttpParser>(limits_, counters_);
+      break;
+    case AppProto::kTls:
+      ++counters_.detect_tls;
+      tls_ = std::make_unique<TlsParser>(limits_, counters_);
+      break;
+    case AppProto::kDns:
+      ++counters_.detect_dns;
+      dns_tcp_ = std::make_unique<DnsTcpParser>(limits_, counters_);
+      break;
+    case AppProto::kSsh: ++counters_.detect_ssh; break;
+    case AppProto::kSmtp: ++counters_.detect_smtp; break;
+    case AppProto::kFtp: ++counters_.detect_ftp; break;
+    case AppProto::kUnknown: ++counters_.detect_unknown; break;
+  }
+  if (sink != nullptr) {
+    AppEvent e{.kind = AppEventKind::kProtocolDetected, .dir = dir, .proto = p};
+    sink->on_app_event(e);
+  }
+}
+
+void AppState::dispatch(Direction dir, std::span<const uint8_t> data, AppEventSink* sink) {
+  if (data.empty()) return;
+  if (http_) {
+    http_->feed(dir, data, sink);
+  } else if (tls_) {
+    tls_->feed(dir, data, sink);
+  } else if (dns_tcp_) {
+    dns_tcp_->feed(dir, data, sink);
+  }
+}
+
+void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSink* sink) {
+  int d = dir_index(dir);
+  if (detect_done_) {
+    if (!gap_[d]) dispatch(dir, data, sink);
+    return;
+  }
+  if (data.empty()) return;
+  std::string& pend = pending_[d];
+  if (pend.size() >= limits_.detect_max_bytes) {
+    gap_[d] = true;  // we stopped keeping this direction's bytes: its parser would see a hole
+    return;
+  }
+  pend.append(reinterpret_cast<const char*>(data.data()), data.size());
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pend.data()), pend.size());
+  Probe p = probe_tcp(dir, bytes, server_port_);
+  bool give_up_dir = !p.need_more || pend.size() >= limits_.detect_max_bytes;
+  if (p.proto == AppProto::kUnknown) {
+    // This direction says nothing (yet). Give up when both directions are past hope.
+    auto dead = [&](int k) {
+      if (pending_[k].empty()) return false;
+      auto b = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pending_[k].data()), pending_[k].size());
+      Probe q = probe_tcp(static_cast<Direction>(k), b, server_port_);
+      return q.proto == AppProto::kUnknown && (!q.need_more || pending_[k].size() >= limits_.detect_max_bytes);
+    };
+    if (give_up_dir && dead(1 - d) ) {
+      decide(AppProto::kUnknown, sink, dir);
+      pending_[0].clear();
+      pending_[1].clear();
+      pending_[0].shrink_to_fit();
+      pending_[1].shrink_to_fit();
+    }
+    return;
+  }
+  decide(p.proto, sink, dir);
+  // Replay what was held: the client's bytes first, then the server's.
+  for (int k = 0; k < 2; ++k) {
+    std::string held = std::move(pending_[k]);
+    pending_[k].clear();
+    if (!gap_[k]) dispatch(static_cast<Direction>(k), {reinterpret_cast<const uint8_t*>(held.data()), held.size()}, sink);
+    if (gap_[k]) on_gap(static_cast<Direction>(k));
+  }
+}
+
+void AppState::on_close(Direction dir, AppEventSink* sink) {
+  if (!detect_done_) return;  // nothing recognisable arrived; detection stays open for the other side
+  if (http_) http_->on_close(dir, sink);
+}
+
+void AppState::on_gap(Direction dir) {
+  gap_[dir_index(dir)] = true;
+  if (http_) http_->on_gap(dir);
+}
+
+void AppState::on_datagram(Direction dir, std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,
+                           AppEventSink* sink) {
+  if (!detect_done_) {
+    Probe p = probe_udp(payload, src_port, dst_port);
+    if (p.proto == AppProto::kUnknown) {
+      decide(AppProto::kUnknown, sink, dir);
+      return;
+    }
+    proto_ = p.proto;
+    detect_done_ = true;
+    ++counters_.detect_dns;
+    if (sink != nullptr) {
+      AppEvent e{.kind = AppEventKind::kProtocolDetected, .dir = dir, .proto = proto_};
+      sink->on_app_event(e);
+    }
+  }
+  if (proto_ != AppProto::kDns) return;
+  if (parse_dns(payload, limits_, counters_, dgram_) && sink != nullptr) {
+    AppEvent e{.kind = AppEventKind::kDnsMessage, .dir = dir, .proto = AppProto::kDns, .dns = &dgram_};
+    sink->on_app_event(e);
+  }
+}
+
+}  // namespace picket::app

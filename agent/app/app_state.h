@@ -1,0 +1,71 @@
+#pragma once
+// Per-flow application-layer state: detects the protocol from the first bytes of each direction and
+// hands reassembled stream data to the HTTP, TLS or DNS parser. This is what the network pipeline calls.
+//
+//   picket::app::AppState app(limits, counters, /*server_port=*/flow.dst_port);
+//   // TCP: reassembled, in-order stream bytes per direction, any chunk size:
+//   app.on_data(Direction::kToServer, bytes, &sink);
+//   app.on_gap(Direction::kToClient);            // reassembly lost bytes in that direction
+//   app.on_close(Direction::kToClient, &sink);   // FIN/RST/timeout of that direction
+//   // UDP: one datagram at a time (DNS):
+//   app.on_datagram(Direction::kToServer, payload, &sink);
+//   app.proto();  app.http();  app.tls();
+//
+// Events (app_event.h) go to `sink` synchronously; `const HttpTx*` / `const TlsParser*` they carry stay
+// valid until the next call on this AppState. Memory per flow is bounded by AppLimits. One AppState per
+// flow, used only by the worker thread that owns the flow.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "agent/app/app_event.h"
+#include "agent/app/dns.h"
+#include "agent/app/http.h"
+#include "agent/app/tls.h"
+#include "agent/app/types.h"
+
+namespace picket::app {
+
+class AppState {
+ public:
+  // limits and counters must outlive the AppState (they are the worker's).
+  AppState(const AppLimits& limits, AppCounters& counters, uint16_t server_port);
+  ~AppState();
+  AppState(const AppState&) = delete;
+  AppState& operator=(const AppState&) = delete;
+
+  void on_data(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
+  void on_close(Direction dir, AppEventSink* sink);
+  void on_gap(Direction dir);
+  // One UDP payload; detection runs on the first one (probe_udp), DNS payloads are parsed each time.
+  void on_datagram(Direction dir, std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,
+                   AppEventSink* sink);
+
+  AppProto proto() const { return proto_; }
+  bool detection_done() const { return detect_done_; }
+  // The parser for the detected protocol, or null.
+  const HttpParser* http() const { return http_.get(); }
+  const TlsParser* tls() const { return tls_.get(); }
+  const DnsTcpParser* dns_tcp() const { return dns_tcp_.get(); }
+  // The last DNS message from on_datagram (valid until the next call).
+  const DnsMessage& last_datagram() const { return dgram_; }
+
+ private:
+  void decide(AppProto p, AppEventSink* sink, Direction dir);
+  void dispatch(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
+
+  const AppLimits& limits_;
+  AppCounters& counters_;
+  uint16_t server_port_;
+  AppProto proto_ = AppProto::kUnknown;
+  bool detect_done_ = false;
+  bool gap_[2] = {false, false};
+  std::string pending_[2];  // bytes held per direction until detection decides
+  std::unique_ptr<HttpParser> http_;
+  std::unique_ptr<TlsParser> tls_;
+  std::unique_ptr<DnsTcpParser> dns_tcp_;
+  DnsMessage dgram_;
+};
+
+}  // namespace picket::app

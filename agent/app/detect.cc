@@ -1,0 +1,156 @@
+#include "agent/app/detect.h"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace picket::app {
+namespace {
+
+std::string_view as_sv(std::span<const uint8_t> d) {
+  return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+enum class Match { kNo, kPrefix, kYes };
+
+// Does `data` start with `pat` (ASCII case-insensitive when `nocase`)? kPrefix: data is shorter and
+// agrees so far.
+Match starts(std::string_view data, std::string_view pat, bool nocase = false) {
+  size_t n = data.size() < pat.size() ? data.size() : pat.size();
+  for (size_t i = 0; i < n; ++i) {
+    char a = data[i], b = pat[i];
+    if (nocase) { a = lower(a); b = lower(b); }
+    if (a != b) return Match::kNo;
+  }
+  return data.size() >= pat.size() ? Match::kYes : Match::kPrefix;
+}
+
+constexpr std::array<std::string_view, 24> kMethods = {
+    "GET ",    "POST ",     "HEAD ",     "PUT ",   "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ",
+    "PATCH ",  "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ",   "MOVE ",    "LOCK ",    "UNLOCK ",
+    "SEARCH ", "REPORT ",   "CHECKOUT ", "MERGE ", "NOTIFY ", "SUBSCRIBE ", "UNSUBSCRIBE ", "MKACTIVITY "};
+
+bool is_token_char(char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-' || (c >= '0' && c <= '9'); }
+
+// A request line with an unlisted method: TOKEN SP target SP "HTTP/1." on one line.
+Match generic_request_line(std::string_view d) {
+  size_t i = 0;
+  while (i < d.size() && is_token_char(d[i])) ++i;
+  if (i == 0) return Match::kNo;
+  if (i == d.size()) return i < 32 ? Match::kPrefix : Match::kNo;
+  if (d[i] != ' ' || i > 32) return Match::kNo;
+  size_t eol = d.find('\n', i);
+  std::string_view line = d.substr(0, eol == std::string_view::npos ? d.size() : eol);
+  if (line.find(" HTTP/1.") != std::string_view::npos) return Match::kYes;
+  return eol == std::string_view::npos ? Match::kPrefix : Match::kNo;
+}
+
+Match tls_record(std::string_view d, uint8_t want_hs_type, bool allow_alert) {
+  if (d.empty()) return Match::kPrefix;
+  auto b = [&](size_t i) { return static_cast<uint8_t>(d[i]); };
+  bool hs = b(0) == 0x16;
+  bool alert = allow_alert && b(0) == 0x15;
+  if (!hs && !alert) return Match::kNo;
+  if (d.size() < 2) return Match::kPrefix;
+  if (b(1) != 0x03) return Match::kNo;
+  if (d.size() < 3) return Match::kPrefix;
+  if (b(2) > 0x04) return Match::kNo;
+  if (d.size() < 5) return Match::kPrefix;
+  size_t len = (size_t{b(3)} << 8) | b(4);
+  if (len == 0 || len > 16384 + 2048) return Match::kNo;
+  if (alert) return len == 2 ? Match::kYes : Match::kNo;
+  if (d.size() < 6) return Match::kPrefix;
+  return b(5) == want_hs_type ? Match::kYes : Match::kNo;
+}
+
+// DNS header sanity (12 bytes): opcode 0..6, qdcount small, counts not absurd.
+bool plausible_dns_header(std::span<const uint8_t> h, bool want_query) {
+  if (h.size() < 12) return false;
+  uint16_t flags = static_cast<uint16_t>((h[2] << 8) | h[3]);
+  bool qr = (flags & 0x8000) != 0;
+  if (want_query && qr) return false;
+  if (((flags >> 11) & 0xF) > 6) return false;
+  uint16_t qd = static_cast<uint16_t>((h[4] << 8) | h[5]);
+  uint16_t an = static_cast<uint16_t>((h[6] << 8) | h[7]);
+  if (qd > 16) return false;
+  if (!qr && an > 16) return false;
+  return qd > 0 || qr;
+}
+
+Match banner_220(std::string_view d, uint16_t port, AppProto* out) {
+  Match m = starts(d, "220");
+  if (m != Match::kYes) return m;
+  if (d.size() < 4) return Match::kPrefix;
+  if (d[3] != ' ' && d[3] != '-') return Match::kNo;
+  size_t eol = d.find('\n');
+  std::string_view line = d.substr(0, eol == std::string_view::npos ? d.size() : eol);
+  std::string low;
+  low.reserve(line.size());
+  for (char c : line) low.push_back(lower(c));
+  if (low.find("smtp") != std::string::npos) { *out = AppProto::kSmtp; return Match::kYes; }
+  if (low.find("ftp") != std::string::npos) { *out = AppProto::kFtp; return Match::kYes; }
+  if (eol == std::string_view::npos) return Match::kPrefix;
+  if (port == 25 || port == 465 || port == 587) { *out = AppProto::kSmtp; return Match::kYes; }
+  if (port == 21) { *out = AppProto::kFtp; return Match::kYes; }
+  return Match::kNo;
+}
+
+}  // namespace
+
+Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_port) {
+  std::string_view d = as_sv(data);
+  Probe p;
+  if (d.empty()) {
+    p.need_more = true;
+    return p;
+  }
+  bool prefix = false;
+  auto consider = [&](Match m, AppProto proto) {
+    if (m == Match::kYes && p.proto == AppProto::kUnknown) p.proto = proto;
+    if (m == Match::kPrefix) prefix = true;
+  };
+  consider(starts(d, "SSH-"), AppProto::kSsh);
+  if (dir == Direction::kToServer) {
+    for (std::string_view m : kMethods) consider(starts(d, m), AppProto::kHttp);
+    consider(tls_record(d, 0x01, false), AppProto::kTls);
+    consider(starts(d, "EHLO ", true), AppProto::kSmtp);
+    consider(starts(d, "HELO ", true), AppProto::kSmtp);
+    consider(starts(d, "USER ", true), AppProto::kFtp);
+    if (p.proto == AppProto::kUnknown) consider(generic_request_line(d), AppProto::kHttp);
+    if (server_port == 53 && p.proto == AppProto::kUnknown) {
+      if (data.size() < 14) {
+        prefix = true;
+      } else {
+        size_t len = (size_t{data[0]} << 8) | data[1];
+        if (len >= 12 && plausible_dns_header(data.subspan(2), true)) p.proto = AppProto::kDns;
+      }
+    }
+  } else {
+    consider(starts(d, "HTTP/1."), AppProto::kHttp);
+    consider(tls_record(d, 0x02, true), AppProto::kTls);
+    AppProto banner = AppProto::kUnknown;
+    Match bm = banner_220(d, server_port, &banner);
+    consider(bm, banner);
+    if (server_port == 53 && p.proto == AppProto::kUnknown) {
+      if (data.size() < 14) {
+        prefix = true;
+      } else {
+        size_t len = (size_t{data[0]} << 8) | data[1];
+        if (len >= 12 && plausible_dns_header(data.subspan(2), false)) p.proto = AppProto::kDns;
+      }
+    }
+  }
+  if (p.proto == AppProto::kUnknown) p.need_more = prefix;
+  return p;
+}
+
+Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port) {
+  Probe p;
+  bool dns_port = src_port == 53 || dst_port == 53 || src_port == 5353 || dst_port == 5353;
+  if (dns_port && payload.size() >= 12 && plausible_dns_header(payload, false)) p.proto = AppProto::kDns;
+  return p;
+}
+
+}  // namespace picket::app

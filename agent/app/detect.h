@@ -1,0 +1,35 @@
+#pragma once
+// Application protocol detection by content (ports only break ties and pick a protocol for server
+// banners that say nothing, e.g. a bare "220 ready").
+//
+//   using picket::app::Probe;
+//   Probe p = picket::app::probe_tcp(Direction::kToServer, first_bytes, /*server_port=*/8080);
+//   if (p.need_more) { wait for more bytes (up to AppLimits::detect_max_bytes) }
+//   else if (p.proto != AppProto::kUnknown) { create the parser }
+//
+// AppState (app_state.h) calls these itself; they are public for the pipeline's UDP path and for tests.
+// Pure functions, any thread.
+#include <cstdint>
+#include <span>
+
+#include "agent/app/types.h"
+
+namespace picket::app {
+
+struct Probe {
+  AppProto proto = AppProto::kUnknown;
+  bool need_more = false;  // the bytes so far are a prefix of something we recognise: call again
+};
+
+// First bytes of one direction of a TCP stream (from the stream's start). Recognises:
+//   to_server: HTTP request line (known method + ' '), TLS ClientHello record (16 03 0x .. .. 01),
+//              SSH "SSH-", SMTP "EHLO "/"HELO ", FTP "USER "/"AUTH TLS" , DNS-over-TCP framing (port 53 only)
+//   to_client: "HTTP/1.", TLS ServerHello/alert record, "SSH-", "220" banners (SMTP/FTP by banner text,
+//              else by port 25/465/587 -> smtp, 21 -> ftp)
+// server_port is the flow's server-side port (0 if unknown).
+Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_port);
+
+// One UDP payload. DNS when one port is 53 or 5353 and the payload has a plausible DNS header.
+Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port);
+
+}  // namespace picket::app

@@ -1,0 +1,125 @@
+#pragma once
+// Shared vocabulary of the application layer: protocols, directions, limits and anomaly counters.
+//
+//   picket::app::AppLimits limits;            // defaults are safe; override from config (app_config.h)
+//   picket::app::AppCounters counters;        // one per worker thread, never shared between threads
+//   counters.for_each([](std::string_view name, uint64_t v) { print(name, v); });
+//
+// Plain data; a worker thread owns its AppCounters and reads/writes it without locks. Merge workers'
+// counters with `operator+=` on the reporting thread after a worker hands over a snapshot.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace picket::app {
+
+// Application protocol of a flow, decided by content (ports only break ties, see detect.h).
+enum class AppProto : uint8_t { kUnknown = 0, kHttp, kTls, kDns, kSsh, kSmtp, kFtp };
+
+// Suricata's spelling of the protocol as EVE `app_proto` and rules' `alert http ...` use it:
+// "http", "tls", "dns", "ssh", "smtp", "ftp"; "failed" is never returned, unknown is "".
+std::string_view app_proto_name(AppProto p);
+
+// Direction of stream data relative to the flow: the client (initiator) sends to_server.
+enum class Direction : uint8_t { kToServer = 0, kToClient = 1 };
+inline constexpr int dir_index(Direction d) { return static_cast<int>(d); }
+
+// Bounded memory: every buffer the parsers keep is capped by one of these. Defaults follow Suricata's
+// defaults where it has one (request/response body 100 KiB inspected).
+struct AppLimits {
+  size_t detect_max_bytes = 512;              // bytes per direction looked at before giving up detection
+  // HTTP
+  size_t http_max_header_bytes = 64 * 1024;   // request/status line + headers of one message
+  size_t http_max_headers = 256;              // header lines per message
+  size_t http_request_body_limit = 100 * 1024;   // request body bytes kept (more is counted, not kept)
+  size_t http_response_body_limit = 100 * 1024;  // decoded response body bytes kept
+  size_t http_max_pending_tx = 64;            // pipelined requests waiting for their response
+  size_t http_max_chunk_line = 1024;          // chunk-size line incl. extensions
+  size_t http_decompress_max_ratio = 2000;    // stop inflating beyond ratio*compressed (bomb guard)
+  // DNS
+  size_t dns_max_records = 256;               // questions + answers + authorities + additionals kept
+  size_t dns_max_name_length = 255;           // dotted name length (RFC 1035)
+  size_t dns_max_pointer_hops = 32;           // compression pointers followed per name
+  size_t dns_tcp_max_message = 65535 + 2;     // one framed message buffered over TCP
+  // TLS
+  size_t tls_max_record = 16384 + 2048;       // ciphertext record cap (RFC 8446: 2^14 + 256 for TLS 1.3)
+  size_t tls_max_handshake_message = 256 * 1024;  // one handshake message reassembled across records
+  size_t tls_max_extensions = 128;
+  size_t tls_max_ciphers = 512;
+};
+
+// Named anomaly and activity counters. The name of each counter is "app.<proto>.<field>", e.g.
+// "app.http.header_too_long". Incremented only by the owning worker thread.
+#define PICKET_APP_COUNTERS(X)          \
+  X(detect, http)                       \
+  X(detect, tls)                        \
+  X(detect, dns)                        \
+  X(detect, ssh)                        \
+  X(detect, smtp)                       \
+  X(detect, ftp)                        \
+  X(detect, unknown)                    \
+  X(http, requests)                     \
+  X(http, responses)                    \
+  X(http, bad_request_line)             \
+  X(http, bad_status_line)              \
+  X(http, header_too_long)              \
+  X(http, too_many_headers)             \
+  X(http, bad_header_line)              \
+  X(http, folded_header)                \
+  X(http, bad_content_length)           \
+  X(http, duplicate_content_length)     \
+  X(http, bad_chunk)                    \
+  X(http, request_body_truncated)       \
+  X(http, response_body_truncated)      \
+  X(http, response_without_request)     \
+  X(http, too_many_pending)             \
+  X(http, decompress_error)             \
+  X(http, decompress_ratio_exceeded)    \
+  X(http, bad_percent_encoding)         \
+  X(http, bare_lf)                      \
+  X(http, data_after_error)             \
+  X(http, gap)                          \
+  X(dns, messages)                      \
+  X(dns, truncated)                     \
+  X(dns, bad_header)                    \
+  X(dns, bad_name)                      \
+  X(dns, name_too_long)                 \
+  X(dns, pointer_loop)                  \
+  X(dns, bad_label)                     \
+  X(dns, bad_rdata)                     \
+  X(dns, too_many_records)              \
+  X(dns, tcp_bad_length)                \
+  X(tls, records)                       \
+  X(tls, bad_record)                    \
+  X(tls, record_too_long)               \
+  X(tls, bad_handshake)                 \
+  X(tls, handshake_too_long)            \
+  X(tls, bad_client_hello)              \
+  X(tls, bad_server_hello)              \
+  X(tls, bad_certificate)               \
+  X(tls, too_many_extensions)           \
+  X(tls, sslv2)                         \
+  X(tls, data_after_error)
+
+struct AppCounters {
+#define PICKET_APP_COUNTER_FIELD(proto, name) uint64_t proto##_##name = 0;
+  PICKET_APP_COUNTERS(PICKET_APP_COUNTER_FIELD)
+#undef PICKET_APP_COUNTER_FIELD
+
+  // Calls fn(std::string_view name, uint64_t value) for every counter, names as "app.http.bad_chunk".
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+#define PICKET_APP_COUNTER_VISIT(proto, name) fn(std::string_view("app." #proto "." #name), proto##_##name);
+    PICKET_APP_COUNTERS(PICKET_APP_COUNTER_VISIT)
+#undef PICKET_APP_COUNTER_VISIT
+  }
+
+  AppCounters& operator+=(const AppCounters& o) {
+#define PICKET_APP_COUNTER_ADD(proto, name) proto##_##name += o.proto##_##name;
+    PICKET_APP_COUNTERS(PICKET_APP_COUNTER_ADD)
+#undef PICKET_APP_COUNTER_ADD
+    return *this;
+  }
+};
+
+}  // namespace picket::app

@@ -1,0 +1,25 @@
+#pragma once
+// The rule engine's configuration keys and their reading:
+//
+//   vars.address-groups.<NAME>   address expression for $NAME (Suricata defaults: HOME_NET
+//                                [192.168.0.0/16,10.0.0.0/8,172.16.0.0/12], EXTERNAL_NET any, ...)
+//   vars.port-groups.<NAME>      port expression for $NAME (HTTP_PORTS 80, ...)
+//   classification-file          classification.config (default: the built-in table)
+//   detect.rule-files            rule files or folders loaded by the daemon besides --rules
+//   threshold-file               (registered by the pipeline) threshold.config
+//
+//   config::Schema s; detect::add_detect_keys(s);
+//   detect::EngineConfig cfg = detect::engine_config_from(settings);
+//
+// Control plane; any thread.
+#include "agent/detect/engine.h"
+#include "common/config.h"
+
+namespace picket::detect {
+
+void add_detect_keys(config::Schema& schema);
+// Suricata's default variables overlaid with the configured ones.
+Vars vars_from(const config::Settings& settings);
+EngineConfig engine_config_from(const config::Settings& settings);
+
+}  // namespace picket::detect

@@ -1,0 +1,106 @@
+#pragma once
+// The detection engine: a built, immutable rule set with its Hyperscan prefilters, IP-only index and
+// per-group lists, plus the (locked) threshold state. Build it on the control plane, share it with
+// shared_ptr, and match from any number of threads, each with its own MatchScratch and the caller's
+// per-flow FlowState:
+//
+//   detect::EngineConfig cfg;                                   // vars, classification, threshold file
+//   auto set = detect::load_rules({"/etc/picket/rules"}, cfg.vars);
+//   std::shared_ptr<const detect::Engine> eng = detect::Engine::build(std::move(set), cfg, &diag);
+//   auto scratch = eng->make_scratch();
+//   std::vector<detect::Hit> hits;
+//   eng->match(input, &flow_state, *scratch, &hits);
+//   for (const auto& h : hits) { picket::v1::Alert a; eng->fill_alert(h, input, &a); }
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/detect/classification.h"
+#include "agent/detect/input.h"
+#include "agent/detect/parser.h"
+#include "agent/detect/prefilter.h"
+#include "agent/detect/threshold.h"
+#include "common/error.h"
+#include "picket.pb.h"
+
+namespace picket::detect {
+
+struct EngineConfig {
+  Vars vars = default_vars();
+  std::string classification_file;  // empty: built-in table
+  std::string threshold_file;       // empty: none
+  std::string cache_dir;            // empty: no Hyperscan database cache
+  size_t payload_excerpt = 256;     // bytes of payload copied into an alert
+};
+
+// Per-thread matching scratch.
+class MatchScratch {
+ public:
+  Scratch hs;
+  std::vector<uint32_t> stamp;
+  uint32_t gen = 0;
+  std::vector<uint32_t> cands;
+  std::vector<int64_t> vars;
+  std::string tmp;
+};
+
+struct Hit {
+  uint32_t rule = 0;  // index into Engine::rules()
+};
+
+struct EngineStats {
+  size_t rules = 0;
+  size_t prefiltered = 0;   // rules reached through a Hyperscan fast pattern
+  size_t iponly = 0;        // rules in the IP-only index
+  size_t no_fast_pattern = 0;
+  size_t patterns = 0;      // distinct literals over all databases
+  size_t databases = 0;
+  bool from_cache = false;
+  double build_seconds = 0;
+};
+
+class Engine {
+ public:
+  // Builds the engine. Rules with an unknown classtype are rejected into `diag` (with file:line: sid).
+  // Never fails as a whole: an empty set builds an engine that never alerts.
+  static std::shared_ptr<Engine> build(RuleSet set, const EngineConfig& cfg, Diagnostics* diag);
+  ~Engine();
+
+  std::unique_ptr<MatchScratch> make_scratch() const;
+  // Appends the alerts for `in`. `flow` may be null (no flow: flowbits never set).
+  void match(const Input& in, FlowState* flow, MatchScratch& scratch, std::vector<Hit>* out) const;
+  // Renders a hit as a wire alert (rule part and network part; the caller adds host/seq).
+  void fill_alert(const Hit& hit, const Input& in, v1::Alert* out) const;
+
+  const std::vector<Rule>& rules() const { return rules_; }
+  const EngineStats& stats() const { return stats_; }
+  const RuleSetNames& names() const { return names_; }
+  uint64_t generation() const { return generation_; }
+  int severity(const Rule& r) const;
+
+ private:
+  Engine() = default;
+  struct Group;
+  bool check(const Rule& r, const Input& in, FlowState* flow, MatchScratch& s) const;
+  void collect(const Input& in, const FlowState* flow, MatchScratch& s) const;
+  void build_groups(const std::string& cache_dir);
+
+  std::vector<Rule> rules_;
+  std::vector<uint32_t> order_;  // evaluation rank per rule (pass first, flowbit setters before readers)
+  RuleSetNames names_;
+  Classification classes_;
+  std::unique_ptr<Thresholds> thresholds_;
+  std::vector<std::unique_ptr<Group>> groups_;
+  struct IpOnly;
+  std::unique_ptr<IpOnly> iponly_;
+  EngineStats stats_;
+  EngineConfig cfg_;
+  uint64_t generation_ = 0;
+};
+
+// Rejects rules whose classtype is not in `classes` (Suricata refuses them too). Updates counts.
+void reject_unknown_classtypes(RuleSet* set, const Classification& classes);
+
+}  // namespace picket::detect

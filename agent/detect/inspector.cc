@@ -1,0 +1,284 @@
+#include "agent/detect/inspector.h"
+
+#include <array>
+
+#include "agent/app/buffers.h"
+#include "agent/detect/config.h"
+
+namespace picket::detect {
+namespace {
+
+IpAddr to_ip(const decode::IpAddr& a) {
+  if (a.is_v6()) return IpAddr::v6(a.bytes);
+  return IpAddr::v4(a.v4_host_order());
+}
+
+Proto to_proto(flow::AppProto p) {
+  switch (p) {
+    case flow::AppProto::kHttp: return Proto::kHttp;
+    case flow::AppProto::kTls: return Proto::kTls;
+    case flow::AppProto::kDns: return Proto::kDns;
+    case flow::AppProto::kSsh: return Proto::kSsh;
+    case flow::AppProto::kSmtp: return Proto::kSmtp;
+    case flow::AppProto::kFtp: return Proto::kFtp;
+    default: return Proto::kIp;
+  }
+}
+
+struct BufMap {
+  app::StickyBuffer from;
+  Buf to;
+};
+constexpr std::array kHttpRequestBufs = {
+    BufMap{app::StickyBuffer::kHttpUri, Buf::kHttpUri},
+    BufMap{app::StickyBuffer::kHttpUriRaw, Buf::kHttpUriRaw},
+    BufMap{app::StickyBuffer::kHttpMethod, Buf::kHttpMethod},
+    BufMap{app::StickyBuffer::kHttpHost, Buf::kHttpHost},
+    BufMap{app::StickyBuffer::kHttpHostRaw, Buf::kHttpHostRaw},
+    BufMap{app::StickyBuffer::kHttpUserAgent, Buf::kHttpUserAgent},
+    BufMap{app::StickyBuffer::kHttpRequestLine, Buf::kHttpRequestLine},
+    BufMap{app::StickyBuffer::kHttpRequestBody, Buf::kHttpRequestBody},
+    BufMap{app::StickyBuffer::kHttpReferer, Buf::kHttpReferer},
+    BufMap{app::StickyBuffer::kHttpAccept, Buf::kHttpAccept},
+};
+constexpr std::array kHttpResponseBufs = {
+    BufMap{app::StickyBuffer::kHttpStatCode, Buf::kHttpStatCode},
+    BufMap{app::StickyBuffer::kHttpStatMsg, Buf::kHttpStatMsg},
+    BufMap{app::StickyBuffer::kHttpResponseLine, Buf::kHttpResponseLine},
+    BufMap{app::StickyBuffer::kHttpResponseBody, Buf::kHttpResponseBody},
+    BufMap{app::StickyBuffer::kHttpServer, Buf::kHttpServer},
+};
+// Buffers whose content depends on the side (request or response message).
+constexpr std::array kHttpSideBufs = {
+    BufMap{app::StickyBuffer::kHttpHeader, Buf::kHttpHeader},
+    BufMap{app::StickyBuffer::kHttpHeaderRaw, Buf::kHttpHeaderRaw},
+    BufMap{app::StickyBuffer::kHttpHeaderNames, Buf::kHttpHeaderNames},
+    BufMap{app::StickyBuffer::kHttpCookie, Buf::kHttpCookie},
+    BufMap{app::StickyBuffer::kHttpContentType, Buf::kHttpContentType},
+    BufMap{app::StickyBuffer::kHttpContentLen, Buf::kHttpContentLen},
+    BufMap{app::StickyBuffer::kHttpProtocol, Buf::kHttpProtocol},
+    BufMap{app::StickyBuffer::kHttpStart, Buf::kHttpStart},
+};
+constexpr std::array kTlsBufs = {
+    BufMap{app::StickyBuffer::kTlsSni, Buf::kTlsSni},
+    BufMap{app::StickyBuffer::kTlsCertSubject, Buf::kTlsCertSubject},
+    BufMap{app::StickyBuffer::kTlsCertIssuer, Buf::kTlsCertIssuer},
+    BufMap{app::StickyBuffer::kTlsCertSerial, Buf::kTlsCertSerial},
+    BufMap{app::StickyBuffer::kTlsCertFingerprint, Buf::kTlsCertFingerprint},
+    BufMap{app::StickyBuffer::kTlsVersion, Buf::kTlsVersion},
+    BufMap{app::StickyBuffer::kJa3Hash, Buf::kJa3Hash},
+    BufMap{app::StickyBuffer::kJa3String, Buf::kJa3String},
+    BufMap{app::StickyBuffer::kJa3sHash, Buf::kJa3sHash},
+    BufMap{app::StickyBuffer::kJa3sString, Buf::kJa3sString},
+};
+
+// Per-flow state kept in flow->detect.
+struct DetectSlot : flow::FlowSlot {
+  FlowState state;
+  bool seen_dir[2] = {false, false};
+  uint64_t dns_tx = 0;
+  uint64_t alert_pkt = 0;              // pcap_cnt of the packet the rules below alerted on
+  std::vector<uint32_t> alerted_rules;  // one alert per rule per packet
+};
+
+struct Worker {
+  std::shared_ptr<const Engine> engine;
+  std::unique_ptr<MatchScratch> scratch;
+  std::vector<Hit> hits;
+};
+
+class DetectInspector : public pipeline::Inspector {
+ public:
+  explicit DetectInspector(std::shared_ptr<EngineHolder> h) : holder_(std::move(h)) {}
+
+  void start(unsigned workers) override { workers_.resize(std::max(1u, workers)); }
+
+  void on_packet(const pipeline::InspectContext& ctx, const decode::Packet& p, flow::Flow* f,
+                 flow::Direction d) override {
+    if (!p.has_ip()) return;
+    Worker& w = worker(ctx.worker);
+    Input in = base_input(p, f, d);
+    in.kind = Input::kPacket;
+    if (f != nullptr) {
+      auto& slot = slot_of(*f);
+      int di = flow::dir_index(d);
+      in.first_in_direction = !slot.seen_dir[di];
+      slot.seen_dir[di] = true;
+    }
+    in.payload_len = static_cast<uint32_t>(p.payload.size());
+    if (!p.payload.empty()) in.set(Buf::kPayload, p.payload);
+    // TCP payload with a flow is inspected as stream data (on_stream), like Suricata's raw stream.
+    in.tcp_stream_payload = p.is_tcp() && f != nullptr;
+    run(ctx, w, in, f, d, &p, nullptr, p.payload, false);
+  }
+
+  void on_stream(const pipeline::InspectContext& ctx, flow::Flow& f, flow::Direction d,
+                 std::span<const uint8_t> data, uint64_t, const decode::Packet& p) override {
+    if (data.empty()) return;
+    Worker& w = worker(ctx.worker);
+    Input in = base_input(p, &f, d);
+    in.kind = Input::kStream;
+    in.set(Buf::kPayload, data);
+    run(ctx, w, in, &f, d, &p, nullptr, data, true);
+  }
+
+  void on_app_event(const pipeline::InspectContext& ctx, flow::Flow& f, flow::Direction d,
+                    const pipeline::AppEvent& ev, const decode::Packet& p) override {
+    using K = app::AppEventKind;
+    Worker& w = worker(ctx.worker);
+    Input in = base_input(p, &f, d);
+    in.kind = Input::kTransaction;
+    auto set = [&](Buf b, std::string_view v) {
+      if (!v.empty()) in.set(b, v);
+    };
+    switch (ev.kind) {
+      case K::kHttpRequestHeaders:
+      case K::kHttpRequestComplete:
+      case K::kHttpResponseHeaders:
+      case K::kHttpResponseComplete: {
+        if (ev.http == nullptr) return;
+        bool resp = ev.kind == K::kHttpResponseHeaders || ev.kind == K::kHttpResponseComplete;
+        app::Direction side = resp ? app::Direction::kToClient : app::Direction::kToServer;
+        in.app_proto = Proto::kHttp;
+        in.to_server = !resp;
+        in.tx_id = ev.http->id;
+        for (const auto& m : kHttpRequestBufs) set(m.to, app::http_buffer(*ev.http, m.from, side));
+        if (resp) {
+          for (const auto& m : kHttpResponseBufs) set(m.to, app::http_buffer(*ev.http, m.from, side));
+          set(Buf::kFileData, app::http_buffer(*ev.http, app::StickyBuffer::kFileData, side));
+        } else {
+          set(Buf::kFileData, app::http_buffer(*ev.http, app::StickyBuffer::kHttpRequestBody, side));
+        }
+        for (const auto& m : kHttpSideBufs) set(m.to, app::http_buffer(*ev.http, m.from, side));
+        run(ctx, w, in, &f, d, &p, &ev, {}, false);
+        return;
+      }
+      case K::kDnsMessage: {
+        if (ev.dns == nullptr || ev.dns->is_response()) return;
+        in.app_proto = Proto::kDns;
+        auto& slot = slot_of(f);
+        in.tx_id = slot.dns_tx++;
+        for (size_t i = 0; i < ev.dns->questions.size(); ++i) {
+          Input q = in;
+          q.present = 0;
+          auto name = app::dns_buffer(*ev.dns, app::StickyBuffer::kDnsQuery, i);
+          q.set(Buf::kDnsQuery, name);
+          run(ctx, w, q, &f, d, &p, &ev, {}, false);
+        }
+        return;
+      }
+      case K::kTlsClientHello:
+      case K::kTlsServerHello:
+      case K::kTlsCertificate: {
+        if (ev.tls == nullptr) return;
+        in.app_proto = Proto::kTls;
+        in.tx_id = 0;
+        for (const auto& m : kTlsBufs) set(m.to, app::tls_buffer(*ev.tls, m.from));
+        run(ctx, w, in, &f, d, &p, &ev, {}, false);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+ private:
+  Worker& worker(unsigned i) {
+    if (i >= workers_.size()) i = 0;  // start() not called: single worker
+    if (workers_.empty()) workers_.resize(1);
+    Worker& w = workers_[i];
+    auto cur = holder_->current();
+    if (cur != w.engine) {
+      w.engine = std::move(cur);
+      w.scratch = w.engine ? w.engine->make_scratch() : nullptr;
+    }
+    return w;
+  }
+
+  static DetectSlot& slot_of(flow::Flow& f) {
+    if (!f.detect) f.detect = std::make_unique<DetectSlot>();
+    return static_cast<DetectSlot&>(*f.detect);
+  }
+
+  static Input base_input(const decode::Packet& p, const flow::Flow* f, flow::Direction d) {
+    Input in;
+    in.src = to_ip(p.src);
+    in.dst = to_ip(p.dst);
+    in.sp = p.sp;
+    in.dp = p.dp;
+    in.ip_proto = p.proto;
+    in.ttl = p.ttl;
+    in.ip_id = p.ip_id;
+    in.frag_bits = static_cast<uint8_t>((p.ip_mf ? 1 : 0) | (p.ip_df ? 2 : 0));
+    in.tcp_flags = p.tcp_flags;
+    in.tcp_window = p.tcp_window;
+    in.tcp_seq = p.tcp_seq;
+    in.tcp_ack = p.tcp_ack;
+    in.icmp_type = p.icmp_type;
+    in.icmp_code = p.icmp_code;
+    in.icmp_id = p.icmp_id;
+    in.icmp_seq = p.icmp_seq;
+    in.pcap_cnt = p.pcap_cnt;
+    in.ts_us = p.ts_us;
+    in.to_server = d == flow::Direction::kToServer;
+    if (f != nullptr) {
+      in.has_flow = true;
+      in.established = f->established();
+      in.app_proto = to_proto(f->app_proto);
+      in.flow_id = f->flow_id;
+      in.stream_bytes[0] = f->bytes[0];
+      in.stream_bytes[1] = f->bytes[1];
+      // Stream and app data carry the flow's addresses in the data's direction.
+      const auto& k = f->key;
+      bool ts = in.to_server;
+      in.src = to_ip(ts ? k.client : k.server);
+      in.dst = to_ip(ts ? k.server : k.client);
+      in.sp = ts ? k.client_port : k.server_port;
+      in.dp = ts ? k.server_port : k.client_port;
+    }
+    return in;
+  }
+
+  void run(const pipeline::InspectContext& ctx, Worker& w, const Input& in, flow::Flow* f, flow::Direction d,
+           const decode::Packet* p, const pipeline::AppEvent* ev, std::span<const uint8_t> payload, bool stream) {
+    if (!w.engine) return;
+    DetectSlot* slot = f != nullptr ? &slot_of(*f) : nullptr;
+    w.hits.clear();
+    w.engine->match(in, slot != nullptr ? &slot->state : nullptr, *w.scratch, &w.hits);
+    for (const auto& h : w.hits) {
+      if (slot != nullptr && in.kind != Input::kTransaction) {
+        if (slot->alert_pkt != in.pcap_cnt) {
+          slot->alert_pkt = in.pcap_cnt;
+          slot->alerted_rules.clear();
+        }
+        if (std::find(slot->alerted_rules.begin(), slot->alerted_rules.end(), h.rule) != slot->alerted_rules.end()) {
+          continue;
+        }
+        slot->alerted_rules.push_back(h.rule);
+      }
+      v1::Alert a;
+      w.engine->fill_alert(h, in, &a);
+      pipeline::AlertContext ac{.packet = p, .flow = f, .dir = d, .app = ev, .payload = payload, .stream = stream,
+                                .tx_id = in.tx_id, .has_tx = in.kind == Input::kTransaction};
+      ctx.sink->alert(std::move(a), ac);
+    }
+  }
+
+  std::shared_ptr<EngineHolder> holder_;
+  std::vector<Worker> workers_;
+};
+
+}  // namespace
+
+std::shared_ptr<pipeline::Inspector> make_inspector(std::shared_ptr<EngineHolder> holder) {
+  return std::make_shared<DetectInspector>(std::move(holder));
+}
+
+std::shared_ptr<pipeline::Inspector> make_inspector(const std::vector<std::string>& rule_paths,
+                                                    const config::Settings& settings, Diagnostics* diag) {
+  auto holder = std::make_shared<EngineHolder>();
+  if (!holder->reload(rule_paths, engine_config_from(settings), diag)) return nullptr;
+  return make_inspector(std::move(holder));
+}
+
+}  // namespace picket::detect

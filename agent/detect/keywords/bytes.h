@@ -1,0 +1,31 @@
+#pragma once
+// Number extraction shared by byte_test, byte_jump and byte_extract: binary (big or little endian) or
+// string (base 8/10/16). Data plane: returns false when the bytes are missing or not a number.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace picket::detect {
+
+struct ParseCtx;
+
+bool extract_number(std::span<const uint8_t> data, int64_t pos, int nbytes, bool little, int base,
+                    uint64_t* out);
+
+// Common option words: relative, big, little, string, hex, dec, oct, dce, bitmask N. Returns false with an
+// error on an unknown word; unknown-to-caller words are passed back in `rest`.
+struct ByteOpts {
+  bool relative = false;
+  bool little = false;
+  bool string = false;
+  int base = 0;
+  uint64_t bitmask = 0;
+  std::vector<std::string_view> rest;
+};
+bool parse_byte_opts(ParseCtx& ctx, std::string_view keyword, const std::vector<std::string_view>& words,
+                     ByteOpts* out);
+
+}  // namespace picket::detect

@@ -1,0 +1,181 @@
+// The one table of rule keywords. Add a keyword by writing keywords/<name>.cc and one row here.
+#include <algorithm>
+#include <array>
+
+#include "agent/detect/keywords/keyword.h"
+
+namespace picket::detect {
+namespace {
+
+constexpr std::string_view kStickyHelp = "sticky buffer: following content/pcre inspect this buffer";
+constexpr std::string_view kModifierHelp = "legacy content modifier: the previous content inspects this buffer";
+
+constexpr std::array kKeywords = {
+    // Meta.
+    Keyword{.name = "msg", .parse = parse_msg, .help = "msg:\"text\"; the alert's title"},
+    Keyword{.name = "sid", .parse = parse_sid, .help = "sid:N; signature id (1..2^32-1), required"},
+    Keyword{.name = "rev", .parse = parse_rev, .help = "rev:N; revision"},
+    Keyword{.name = "gid", .parse = parse_gid, .help = "gid:N; generator id (default 1)"},
+    Keyword{.name = "classtype", .parse = parse_classtype, .help = "classtype:name; from classification.config"},
+    Keyword{.name = "priority", .parse = parse_priority, .help = "priority:1..255; overrides the classtype's"},
+    Keyword{.name = "reference", .parse = parse_reference, .help = "reference:type,id; kept with the rule"},
+    Keyword{.name = "metadata", .parse = parse_metadata, .help = "metadata:key value, key value; to the alert"},
+    Keyword{.name = "target", .parse = parse_target, .help = "target:src_ip|dest_ip; which side is attacked"},
+    // Payload.
+    Keyword{.name = "content", .parse = parse_content, .help = "content:[!]\"text|hex|\"; a byte string"},
+    Keyword{.name = "uricontent", .parse = parse_uricontent, .help = "uricontent:\"...\"; content in http.uri"},
+    Keyword{.name = "nocase", .parse = parse_nocase, .value = Value::kNone, .help = "previous content: ASCII case-insensitive"},
+    Keyword{.name = "depth", .parse = parse_depth, .help = "depth:N|var; content must end within N bytes of offset"},
+    Keyword{.name = "offset", .parse = parse_offset, .help = "offset:N|var; content starts at or after N"},
+    Keyword{.name = "distance", .parse = parse_distance, .help = "distance:N|var; starts N after the previous match"},
+    Keyword{.name = "within", .parse = parse_within, .help = "within:N|var; ends within N after the previous match"},
+    Keyword{.name = "startswith", .parse = parse_startswith, .value = Value::kNone, .help = "previous content at buffer start"},
+    Keyword{.name = "endswith", .parse = parse_endswith, .value = Value::kNone, .help = "previous content at buffer end"},
+    Keyword{.name = "fast_pattern", .parse = parse_fast_pattern, .value = Value::kOptional, .help = "fast_pattern[:only|:O,L]; prefilter on this content"},
+    Keyword{.name = "rawbytes", .parse = parse_rawbytes, .value = Value::kNone, .help = "accepted for compatibility; payload is raw"},
+    Keyword{.name = "isdataat", .parse = parse_isdataat, .help = "isdataat:[!]N[,relative]; data exists at N"},
+    Keyword{.name = "byte_test", .parse = parse_byte_test, .help = "byte_test:n,[!]op,value,offset[,relative,big|little,string,hex|dec|oct,bitmask M]"},
+    Keyword{.name = "byte_jump", .parse = parse_byte_jump, .help = "byte_jump:n,offset[,relative,multiplier M,align,from_beginning,from_end,post_offset P,...]"},
+    Keyword{.name = "byte_extract", .parse = parse_byte_extract, .help = "byte_extract:n,offset,name[,relative,multiplier M,...]"},
+    Keyword{.name = "pcre", .parse = parse_pcre, .help = "pcre:[!]\"/re/flags\"; PCRE2 with JIT; R relative, U I P Q H D M C S Y V W Z buffers"},
+    Keyword{.name = "bsize", .parse = parse_bsize, .help = "bsize:N|<N|>N|A<>B; length of the sticky buffer"},
+    Keyword{.name = "urilen", .parse = parse_urilen, .help = "urilen:N|<N|>N|A<>B[,raw|norm]; length of the URI"},
+    Keyword{.name = "dotprefix", .parse = parse_dotprefix, .value = Value::kNone, .help = "prepends '.' to the buffer (dns.query, tls.sni)"},
+    // Flow.
+    Keyword{.name = "flow", .parse = parse_flow, .help = "flow:established|not_established|stateless,to_server|to_client|from_server|from_client,only_stream|no_stream"},
+    Keyword{.name = "flowbits", .parse = parse_flowbits, .help = "flowbits:set|unset|toggle|isset|isnotset,name[|name]; flowbits:noalert"},
+    Keyword{.name = "noalert", .parse = parse_noalert, .value = Value::kNone, .help = "matches but never alerts"},
+    Keyword{.name = "app-layer-protocol", .parse = parse_app_layer_protocol, .help = "app-layer-protocol:[!]name"},
+    Keyword{.name = "stream_size", .parse = parse_stream_size, .help = "stream_size:client|server|both|either,op,N"},
+    // Header.
+    Keyword{.name = "dsize", .parse = parse_dsize, .help = "dsize:N|<N|>N|A<>B; payload size of the packet"},
+    Keyword{.name = "ttl", .parse = parse_ttl, .help = "ttl:N|<N|>N|A-B; IP time to live"},
+    Keyword{.name = "flags", .parse = parse_flags, .help = "flags:[!+*]FSRPAUCE0[,mask]; TCP flags"},
+    Keyword{.name = "fragbits", .parse = parse_fragbits, .help = "fragbits:[!+*]MDR; IPv4 fragment bits"},
+    Keyword{.name = "itype", .parse = parse_itype, .help = "itype:N|<N|>N|A<>B; ICMP type"},
+    Keyword{.name = "icode", .parse = parse_icode, .help = "icode:N|<N|>N|A<>B; ICMP code"},
+    Keyword{.name = "ip_proto", .parse = parse_ip_proto, .help = "ip_proto:[<>!]N|name; IP protocol number"},
+    Keyword{.name = "id", .parse = parse_id, .help = "id:N; IPv4 identification"},
+    Keyword{.name = "window", .parse = parse_window, .help = "window:[!]N; TCP window"},
+    Keyword{.name = "seq", .parse = parse_seq, .help = "seq:N; TCP sequence number"},
+    Keyword{.name = "ack", .parse = parse_ack, .help = "ack:N; TCP acknowledgement number"},
+    Keyword{.name = "icmp_id", .parse = parse_icmp_id, .help = "icmp_id:N; ICMP echo id"},
+    Keyword{.name = "icmp_seq", .parse = parse_icmp_seq, .help = "icmp_seq:N; ICMP echo sequence"},
+    // Rate.
+    Keyword{.name = "threshold", .parse = parse_threshold, .help = "threshold:type limit|threshold|both,track by_src|by_dst|by_rule|by_both,count N,seconds T"},
+    Keyword{.name = "detection_filter", .parse = parse_detection_filter, .help = "detection_filter:track by_src|by_dst|by_rule|by_both|by_flow,count N,seconds T"},
+    // Sticky buffers (canonical and legacy sticky spellings).
+    Keyword{.name = "pkt_data", .parse = parse_sticky_buffer, .value = Value::kNone, .help = "back to the packet payload"},
+    Keyword{.name = "http.uri", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.uri.raw", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.method", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.host", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.host.raw", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.user_agent", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.header", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.header.raw", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.header_names", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.cookie", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.content_type", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.content_len", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.request_line", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.request_body", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.stat_code", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.stat_msg", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.response_line", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.response_body", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.start", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.referer", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.accept", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.accept_enc", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.accept_lang", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.connection", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.location", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.server", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http.protocol", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "file.data", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "dns.query", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.sni", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.cert_subject", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.cert_issuer", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.cert_serial", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.cert_fingerprint", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.certs", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls.version", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "ja3.hash", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3.string", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3s.hash", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3s.string", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ssh.software", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ssh.proto", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "file_data", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "dns_query", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls_sni", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls_cert_subject", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls_cert_issuer", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls_cert_serial", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "tls_cert_fingerprint", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3_hash", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3_string", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ja3s_hash", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ssh_proto", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "ssh_software", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_request_line", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_response_line", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_header_names", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_content_type", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_content_len", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_start", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_referer", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_accept", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_accept_enc", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_accept_lang", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_connection", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "http_protocol", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    // Legacy content modifiers.
+    Keyword{.name = "http_uri", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_raw_uri", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_method", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_host", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_raw_host", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_user_agent", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_header", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_raw_header", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_cookie", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_client_body", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_server_body", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_stat_code", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    Keyword{.name = "http_stat_msg", .parse = parse_legacy_modifier, .value = Value::kNone, .help = kModifierHelp},
+    // Known but not implemented: rejected with a clear reason rather than ignored.
+    Keyword{.name = "xbits", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "flowint", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "tag", .parse = parse_unsupported, .help = "not supported yet (packet tagging)"},
+    Keyword{.name = "base64_decode", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "base64_data", .parse = parse_unsupported, .value = Value::kOptional, .help = "not supported yet"},
+    Keyword{.name = "app-layer-event", .parse = parse_unsupported, .help = "not supported (needs parser events)"},
+    Keyword{.name = "asn1", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "ftpbounce", .parse = parse_unsupported, .value = Value::kOptional, .help = "not supported yet"},
+    Keyword{.name = "ipopts", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "sameip", .parse = parse_unsupported, .value = Value::kOptional, .help = "not supported yet"},
+    Keyword{.name = "ssl_version", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "ssl_state", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "decode-event", .parse = parse_unsupported, .help = "not supported (needs decoder events)"},
+    Keyword{.name = "dce_iface", .parse = parse_unsupported, .help = "not supported (no DCERPC parser)"},
+    Keyword{.name = "dce_opnum", .parse = parse_unsupported, .help = "not supported (no DCERPC parser)"},
+    Keyword{.name = "dce_stub_data", .parse = parse_unsupported, .value = Value::kOptional, .help = "not supported (no DCERPC parser)"},
+    Keyword{.name = "fragoffset", .parse = parse_unsupported, .help = "not supported yet"},
+    Keyword{.name = "tls.fingerprint", .parse = parse_unsupported, .help = "not supported yet"},
+};
+
+}  // namespace
+
+const Keyword* find_keyword(std::string_view name) {
+  for (const auto& k : kKeywords) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::span<const Keyword> all_keywords() { return kKeywords; }
+
+}  // namespace picket::detect

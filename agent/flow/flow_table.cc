@@ -1,0 +1,262 @@
+#include "agent/flow/flow_table.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "common/config.h"
+
+namespace picket::flow {
+
+namespace {
+constexpr size_t kChunk = 1024;
+// What one flow costs besides its own struct: bucket share and allocator overhead (estimate).
+constexpr size_t kFlowCost = sizeof(Flow) + 64;
+
+inline bool key_matches(const Flow& f, const decode::Packet& p, uint16_t v0, uint16_t v1, Direction* dir) {
+  const FlowKey& k = f.key;
+  if (k.proto != p.proto || k.vlan[0] != v0 || k.vlan[1] != v1) return false;
+  if (k.client_port == p.sp && k.server_port == p.dp && k.client == p.src && k.server == p.dst) {
+    *dir = Direction::kToServer;
+    return true;
+  }
+  if (k.client_port == p.dp && k.server_port == p.sp && k.client == p.dst && k.server == p.src) {
+    *dir = Direction::kToClient;
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+void FlowStats::add(const FlowStats& o) {
+  created += o.created; tcp += o.tcp; udp += o.udp; icmp += o.icmp; other += o.other;
+  timed_out += o.timed_out; evicted += o.evicted; flushed += o.flushed;
+  active += o.active;
+  max_active += o.max_active;
+}
+
+void add_flow_keys(config::Schema& s) {
+  using config::Type;
+  s.add({.key = "flow.memcap", .type = Type::kSize, .default_value = "64MB",
+         .help = "memory for flow records, shared by the workers; at the cap the least recently used flow "
+                 "is ended (flow reason 'forced')"});
+  s.add({.key = "flow.hash-size", .type = Type::kInt, .default_value = "65536",
+         .help = "flow hash buckets per worker (rounded up to a power of two)", .min = 1024, .max = 1 << 24});
+  s.add({.key = "flow.timeouts.tcp.new", .type = Type::kDuration, .default_value = "60s",
+         .help = "TCP flow without a completed handshake, idle time before it ends"});
+  s.add({.key = "flow.timeouts.tcp.established", .type = Type::kDuration, .default_value = "600s",
+         .help = "established TCP flow idle time before it ends"});
+  s.add({.key = "flow.timeouts.tcp.closed", .type = Type::kDuration, .default_value = "60s",
+         .help = "closed (FIN/RST) TCP flow kept this long for late packets"});
+  s.add({.key = "flow.timeouts.udp.new", .type = Type::kDuration, .default_value = "30s",
+         .help = "one-sided UDP flow idle time before it ends"});
+  s.add({.key = "flow.timeouts.udp.established", .type = Type::kDuration, .default_value = "300s",
+         .help = "two-sided UDP flow idle time before it ends"});
+  s.add({.key = "flow.timeouts.default.new", .type = Type::kDuration, .default_value = "30s",
+         .help = "ICMP and other IP protocols, one-sided"});
+  s.add({.key = "flow.timeouts.default.established", .type = Type::kDuration, .default_value = "300s",
+         .help = "ICMP and other IP protocols, two-sided"});
+}
+
+FlowConfig FlowConfig::from(const config::Settings& s, unsigned workers) {
+  FlowConfig c;
+  auto secs = [&s](const char* k) {
+    return static_cast<uint32_t>(std::max<int64_t>(1, s.get_duration(k).count() / 1000));
+  };
+  c.memcap = s.get_size("flow.memcap") / std::max(1u, workers);
+  c.hash_size = static_cast<uint32_t>(s.get_int("flow.hash-size"));
+  c.midstream = s.get_bool("stream.midstream");
+  c.tcp_new = secs("flow.timeouts.tcp.new");
+  c.tcp_established = secs("flow.timeouts.tcp.established");
+  c.tcp_closed = secs("flow.timeouts.tcp.closed");
+  c.udp_new = secs("flow.timeouts.udp.new");
+  c.udp_established = secs("flow.timeouts.udp.established");
+  c.other_new = secs("flow.timeouts.default.new");
+  c.other_established = secs("flow.timeouts.default.established");
+  return c;
+}
+
+FlowTable::FlowTable(const FlowConfig& cfg, EndFn on_end) : cfg_(cfg), on_end_(std::move(on_end)) {
+  size_t n = std::bit_ceil(std::max<uint32_t>(cfg.hash_size, 1024));
+  buckets_.assign(n, nullptr);
+  mask_ = n - 1;
+  max_flows_ = std::max<size_t>(16, cfg.memcap / kFlowCost);
+}
+
+FlowTable::~FlowTable() = default;
+
+Flow* FlowTable::alloc() {
+  if (free_ == nullptr) {
+    if (allocated_ >= max_flows_) {
+      if (lru_head_ == nullptr) return nullptr;
+      ++stats_.evicted;
+      release(lru_head_, EndReason::kForced);
+    } else {
+      size_t n = std::min(kChunk, max_flows_ - allocated_);
+      chunks_.push_back(std::make_unique<Flow[]>(n));
+      Flow* c = chunks_.back().get();
+      for (size_t i = 0; i < n; ++i) {
+        c[i].hnext = free_;
+        free_ = &c[i];
+      }
+      allocated_ += n;
+    }
+  }
+  Flow* f = free_;
+  free_ = f->hnext;
+  f->hnext = nullptr;
+  return f;
+}
+
+void FlowTable::lru_unlink(Flow* f) {
+  (f->lru_prev ? f->lru_prev->lru_next : lru_head_) = f->lru_next;
+  (f->lru_next ? f->lru_next->lru_prev : lru_tail_) = f->lru_prev;
+  f->lru_prev = f->lru_next = nullptr;
+}
+
+void FlowTable::lru_push_back(Flow* f) {
+  f->lru_prev = lru_tail_;
+  f->lru_next = nullptr;
+  (lru_tail_ ? lru_tail_->lru_next : lru_head_) = f;
+  lru_tail_ = f;
+}
+
+void FlowTable::hash_unlink(Flow* f) {
+  Flow** pp = &buckets_[f->hash & mask_];
+  while (*pp != nullptr && *pp != f) pp = &(*pp)->hnext;
+  if (*pp == f) *pp = f->hnext;
+  f->hnext = nullptr;
+}
+
+void FlowTable::release(Flow* f, EndReason why) {
+  f->end_reason = why;
+  if (on_end_) on_end_(*f);
+  hash_unlink(f);
+  lru_unlink(f);
+  *f = Flow{};  // destroys the slots
+  f->hnext = free_;
+  free_ = f;
+  --stats_.active;
+}
+
+uint32_t FlowTable::timeout_for(const Flow& f) const {
+  switch (f.key.proto) {
+    case decode::kProtoTcp:
+      return f.state == FlowState::kNew ? cfg_.tcp_new
+             : f.state == FlowState::kEstablished ? cfg_.tcp_established : cfg_.tcp_closed;
+    case decode::kProtoUdp:
+      return f.state == FlowState::kNew ? cfg_.udp_new : cfg_.udp_established;
+    default:
+      return f.state == FlowState::kNew ? cfg_.other_new : cfg_.other_established;
+  }
+}
+
+Flow* FlowTable::get(const decode::Packet& p, Direction* dir) {
+  if (p.ip_version == 0 || (p.layers & decode::kLayerFragment) != 0) return nullptr;
+  uint16_t v0 = p.vlan[0], v1 = p.vlan[1];
+  FlowKey probe;
+  probe.client = p.src;
+  probe.server = p.dst;
+  probe.client_port = p.sp;
+  probe.server_port = p.dp;
+  probe.vlan[0] = v0;
+  probe.vlan[1] = v1;
+  probe.proto = p.proto;
+  uint64_t h = probe.hash();
+  Flow* f = buckets_[h & mask_];
+  for (; f != nullptr; f = f->hnext) {
+    if (f->hash == h && key_matches(*f, p, v0, v1, dir)) break;
+  }
+  if (f == nullptr) {
+    f = alloc();
+    if (f == nullptr) return nullptr;
+    // A SYN/ACK first: its sender is the server.
+    if (p.proto == decode::kProtoTcp && (p.tcp_flags & (decode::kTcpSyn | decode::kTcpAck)) ==
+                                            (decode::kTcpSyn | decode::kTcpAck)) {
+      std::swap(probe.client, probe.server);
+      std::swap(probe.client_port, probe.server_port);
+      *dir = Direction::kToClient;
+    } else {
+      *dir = Direction::kToServer;
+    }
+    f->key = probe;
+    f->hash = h;
+    f->first_ts_us = p.ts_us;
+    f->flow_id = (h ^ (static_cast<uint64_t>(p.ts_us) * 0x9e3779b97f4a7c15ull)) & ((uint64_t{1} << 51) - 1);
+    if (f->flow_id == 0) f->flow_id = 1;
+    f->hnext = buckets_[h & mask_];
+    buckets_[h & mask_] = f;
+    ++stats_.created;
+    switch (p.proto) {
+      case decode::kProtoTcp: ++stats_.tcp; break;
+      case decode::kProtoUdp: ++stats_.udp; break;
+      case decode::kProtoIcmp:
+      case decode::kProtoIcmpv6: ++stats_.icmp; break;
+      default: ++stats_.other; break;
+    }
+    if (++stats_.active > stats_.max_active) stats_.max_active = stats_.active;
+    lru_push_back(f);
+  } else if (f != lru_tail_) {
+    lru_unlink(f);
+    lru_push_back(f);
+  }
+  update(*f, p, *dir);
+  return f;
+}
+
+void FlowTable::update(Flow& f, const decode::Packet& p, Direction dir) {
+  int d = dir_index(dir);
+  f.last_ts_us = std::max(f.last_ts_us, p.ts_us);
+  ++f.pkts[d];
+  f.bytes[d] += p.ip_total_len != 0 ? p.ip_total_len : p.raw.size();
+  if (p.proto == decode::kProtoTcp) {
+    uint8_t fl = p.tcp_flags;
+    f.tcp_flags_seen[d] |= fl;
+    if (fl & decode::kTcpRst) {
+      f.rst_seen = true;
+      f.state = FlowState::kClosed;
+      return;
+    }
+    if ((fl & decode::kTcpSyn) && !(fl & decode::kTcpAck) && dir == Direction::kToServer) f.seen_syn = true;
+    if ((fl & decode::kTcpSyn) && (fl & decode::kTcpAck) && dir == Direction::kToClient) f.seen_synack = true;
+    if (fl & decode::kTcpFin) f.fin_seen |= static_cast<uint8_t>(1u << d);
+    if (f.state == FlowState::kNew) {
+      if (f.total_pkts() == 1 && !(fl & decode::kTcpSyn) && cfg_.midstream) {
+        f.midstream = true;
+        f.state = FlowState::kEstablished;
+      } else if (f.seen_syn && f.seen_synack && dir == Direction::kToServer && (fl & decode::kTcpAck) &&
+                 !(fl & decode::kTcpSyn)) {
+        f.state = FlowState::kEstablished;
+      }
+    }
+    if (f.fin_seen == 3) f.state = FlowState::kClosed;
+  } else if (f.state == FlowState::kNew && f.pkts[0] > 0 && f.pkts[1] > 0) {
+    f.state = FlowState::kEstablished;
+  }
+}
+
+void FlowTable::expire(int64_t now_us) {
+  if (now_us < next_expire_us_) return;
+  next_expire_us_ = now_us + 1'000'000;
+  uint32_t min_timeout = std::min({cfg_.tcp_new, cfg_.tcp_established, cfg_.tcp_closed, cfg_.udp_new,
+                                   cfg_.udp_established, cfg_.other_new, cfg_.other_established});
+  Flow* f = lru_head_;
+  while (f != nullptr) {
+    Flow* next = f->lru_next;
+    int64_t idle = now_us - f->last_ts_us;
+    if (idle < int64_t{min_timeout} * 1'000'000) break;  // LRU order: the rest are younger
+    if (idle >= int64_t{timeout_for(*f)} * 1'000'000) {
+      ++stats_.timed_out;
+      release(f, EndReason::kTimeout);
+    }
+    f = next;
+  }
+}
+
+void FlowTable::flush() {
+  while (lru_head_ != nullptr) {
+    ++stats_.flushed;
+    release(lru_head_, EndReason::kShutdown);
+  }
+}
+
+}  // namespace picket::flow

@@ -1,0 +1,107 @@
+#pragma once
+// TCP stream reassembly, one Reassembler per worker, state per flow in Flow::stream.
+//
+//   stream::Reassembler r(stream::StreamConfig::from(settings));
+//   struct Sink : stream::StreamSink { ... on_data / on_gap / on_close ... } sink;
+//   r.on_packet(*flow, packet, dir, sink);   // TCP packets of tracked flows, in capture order
+//   r.on_flow_end(*flow, sink);               // before the flow goes: flushes what is queued
+//
+// Each direction is an ordered byte stream from offset 0 (the byte after the SYN, or the first byte seen
+// when a flow is picked up midstream). on_data receives every byte at most once, in order.
+//
+// POLICY (one, documented): FIRST WINS. A byte is final once received: a retransmission or overlapping
+// segment never replaces bytes already delivered or already queued; it only fills holes. Overlaps whose
+// bytes differ from the queued ones are counted (stream.overlap_diff), since that is how overlap evasion
+// looks. Out-of-order segments up to `window` bytes ahead of the next expected byte are queued (within the
+// worker's memcap) and delivered when the hole fills. A hole is given up (on_gap, then delivery resumes
+// after it) when the receiver ACKs past it (the capture missed it), when the queue of that direction
+// exceeds the window, or at flow end. Data past `depth` bytes of a direction is not delivered.
+//
+// Which flows are reassembled: a full handshake (SYN and SYN/ACK seen); a flow picked up midstream when
+// stream.midstream is true; with stream.async-oneside, a flow where only one side's SYN or SYN/ACK was
+// seen (asymmetric routing). Other flows get packet inspection only.
+//
+// Not thread-safe: one per worker thread; a flow's state is only touched by its worker.
+#include <cstdint>
+#include <span>
+
+#include "agent/decode/packet.h"
+#include "agent/flow/flow.h"
+
+namespace picket::config {
+class Schema;
+class Settings;
+}  // namespace picket::config
+
+namespace picket::stream {
+
+struct StreamConfig {
+  bool midstream = false;
+  bool async_oneside = false;
+  uint64_t memcap = 64ull << 20;  // bytes queued out of order, per worker
+  uint64_t depth = 1ull << 20;    // bytes delivered per direction (0: unlimited)
+  uint32_t window = 1u << 20;     // how far ahead of the next expected byte a segment may be queued
+
+  static StreamConfig from(const config::Settings& s, unsigned workers = 1);
+};
+
+// stream.midstream, stream.async-oneside, stream.memcap, stream.reassembly.{memcap,depth,window}.
+void add_stream_keys(config::Schema& schema);
+
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  // New in-order bytes of `dir`; `offset` is the stream offset of data[0]. `packet` released them.
+  virtual void on_data(flow::Flow& f, flow::Direction dir, std::span<const uint8_t> data, uint64_t offset,
+                       const decode::Packet& packet) = 0;
+  // Bytes were lost before the next on_data of `dir`.
+  virtual void on_gap(flow::Flow& f, flow::Direction dir) = 0;
+  // `dir` ended (FIN or RST), after its last on_data.
+  virtual void on_close(flow::Flow& f, flow::Direction dir) = 0;
+};
+
+struct StreamStats {
+  uint64_t segments = 0;          // TCP segments with payload on reassembled flows
+  uint64_t bytes = 0;             // bytes delivered
+  uint64_t retransmissions = 0;   // segments entirely already delivered/queued
+  uint64_t overlaps = 0;          // segments partly covering held bytes
+  uint64_t overlap_diff = 0;      // ... with different bytes (first wins)
+  uint64_t out_of_order = 0;      // segments queued ahead of a hole
+  uint64_t gaps = 0;              // holes given up
+  uint64_t beyond_window = 0;     // segments too far ahead: dropped
+  uint64_t memcap_drops = 0;      // segments dropped because the worker's memcap was reached
+  uint64_t depth_reached = 0;     // directions that hit the depth limit
+  uint64_t untracked = 0;         // TCP packets with payload on flows not reassembled (no handshake)
+  uint64_t invalid_seq = 0;       // data for a direction not initialised (no SYN seen) on a tracked flow
+  void add(const StreamStats& o);
+};
+
+class Reassembler {
+ public:
+  explicit Reassembler(const StreamConfig& cfg) : cfg_(cfg) {}
+
+  void on_packet(flow::Flow& f, const decode::Packet& p, flow::Direction dir, StreamSink& sink);
+  // Gives up every hole and delivers what is queued, then closes both directions (if not closed yet).
+  void on_flow_end(flow::Flow& f, const decode::Packet* last, StreamSink& sink);
+
+  const StreamStats& stats() const { return stats_; }
+  uint64_t memory() const { return mem_; }
+  const StreamConfig& config() const { return cfg_; }
+
+ private:
+  struct Session;
+  struct Dir;
+  void add_data(flow::Flow& f, Session& s, int d, uint32_t seq, std::span<const uint8_t> data,
+                const decode::Packet& p, StreamSink& sink);
+  void deliver(flow::Flow& f, Dir& dir, int d, std::span<const uint8_t> data, const decode::Packet& p,
+               StreamSink& sink);
+  void drain(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink);
+  void skip_gap(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink);
+  void free_queue(Dir& dir);
+
+  StreamConfig cfg_;
+  StreamStats stats_;
+  uint64_t mem_ = 0;
+};
+
+}  // namespace picket::stream

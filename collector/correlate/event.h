@@ -1,0 +1,52 @@
+#pragma once
+// What correlation sees of an alert: the alert itself plus the agent it came from, and the one set of
+// normalised field names used across engines in group-by, value and alias fields:
+//
+//   src_ip, dest_ip, src_port, dest_port, proto, app_proto, agent, org, host, user, rule, engine,
+//   severity, signature (the rule title), plus any parsed field: log fields by their Sigma names,
+//   alert metadata, http.hostname, http.url, file.path, file.sha256.
+//
+//   Event ev = Event::from_alert(alert, agent_key, epoch, "web-01", "org=finance");
+//   std::optional<std::string> ip = field_value(ev, "src_ip");
+//
+// Plain values; no threads.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "picket.pb.h"
+
+namespace picket::collector::correlate {
+
+// The identity of one stored alert (as in Incident.members).
+struct Member {
+  std::string agent_key;
+  std::string epoch;
+  uint64_t seq = 0;
+  bool operator==(const Member&) const = default;
+};
+
+struct Event {
+  int64_t time_us = 0;
+  int64_t first_time_us = 0;  // earliest member's event time (chained matches); 0: time_us
+  std::string rule;         // qualified id: "suricata:2010935", "correlation:<id>"
+  std::string bare_rule;    // the engine's rule id alone ("2010935", the Sigma uuid)
+  std::string name;         // the rule's title, or its Sigma `name` from metadata
+  std::string agent;
+  std::string org;
+  uint32_t severity = 3;
+  const v1::Alert* alert = nullptr;                    // alerts
+  const std::map<std::string, std::string>* group = nullptr;  // chained correlations: their group values
+  std::vector<Member> members;
+
+  static Event from_alert(const v1::Alert& alert, std::string_view agent_key, std::string_view epoch,
+                          std::string_view agent, std::string_view org);
+};
+
+// The value of a normalised or parsed field, or nullopt when the event has none.
+std::optional<std::string> field_value(const Event& ev, std::string_view field);
+
+}  // namespace picket::collector::correlate

@@ -1,0 +1,181 @@
+// Snapshots of the correlation engine's state (collector/correlate/engine.h): JSON, with raw bytes in hex.
+#include <nlohmann/json.hpp>
+
+#include "collector/correlate/engine_impl.h"
+
+namespace picket::collector::correlate {
+
+using nlohmann::json;
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto b = static_cast<uint8_t>(c);
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+std::string unhex(std::string_view text) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i + 1 < text.size(); i += 2) {
+    int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0) return {};
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+namespace {
+
+constexpr int kVersion = 1;
+
+json member_json(const Member& m) {
+  json j = json::array();
+  j.push_back(hex(m.agent_key));
+  j.push_back(hex(m.epoch));
+  j.push_back(m.seq);
+  return j;
+}
+
+Member member_from(const json& j) {
+  return {.agent_key = unhex(j.at(0).get<std::string>()), .epoch = unhex(j.at(1).get<std::string>()),
+          .seq = j.at(2).get<uint64_t>()};
+}
+
+}  // namespace
+
+std::string Engine::snapshot() const {
+  const Impl& m = *impl_;
+  json root;
+  root["version"] = kVersion;
+  root["max_seen"] = m.max_seen;
+  root["order"] = m.order;
+  json rules = json::object();
+  for (const RuleRuntime& r : m.rt) {
+    json groups = json::array();
+    for (const auto& [key, g] : r.groups) {
+      json jg;
+      jg["key"] = hex(key);
+      jg["values"] = g.values;
+      jg["max_t"] = g.max_t;
+      json items = json::array();
+      for (const Item& it : g.items) {
+        json members = json::array();
+        for (size_t k = 0; k < it.members.size(); ++k) members.push_back(member_json(it.members[k]));
+        json ji = json::object();
+        ji["t"] = it.t;
+        ji["f"] = it.first_t;
+        ji["o"] = it.order;
+        ji["r"] = it.ref;
+        ji["v"] = hex(it.value);
+        ji["a"] = it.agent;
+        ji["g"] = it.org;
+        ji["s"] = it.severity;
+        ji["m"] = std::move(members);
+        items.push_back(std::move(ji));
+      }
+      jg["items"] = std::move(items);
+      if (g.inc) {
+        const ActiveIncident& inc = *g.inc;
+        json keys = json::array();
+        for (const auto& k : inc.member_keys) keys.push_back(hex(k));
+        json ji = json::object();
+        ji["id"] = inc.id;
+        ji["first"] = inc.first_us;
+        ji["last"] = inc.last_us;
+        ji["emit"] = inc.last_emit_us;
+        ji["sev"] = inc.severity;
+        ji["agents"] = inc.agents;
+        ji["orgs"] = inc.orgs;
+        ji["keys"] = std::move(keys);
+        jg["inc"] = std::move(ji);
+      }
+      groups.push_back(std::move(jg));
+    }
+    rules[r.qualified] = std::move(groups);
+  }
+  root["rules"] = std::move(rules);
+  json streams = json::object();
+  for (const auto& [k, seq] : m.stream_seq) streams[hex(k)] = seq;
+  root["streams"] = std::move(streams);
+  return root.dump();
+}
+
+Status Engine::restore(std::string_view blob) {
+  Impl& m = *impl_;
+  json root = json::parse(blob, nullptr, false);
+  if (root.is_discarded() || !root.is_object()) return Error{.message = "correlation state: not valid JSON"};
+  try {
+    if (root.value("version", 0) != kVersion) return Error{.message = "correlation state: unknown version"};
+    m.max_seen = root.at("max_seen").get<int64_t>();
+    m.order = root.at("order").get<uint64_t>();
+    m.stream_seq.clear();
+    if (root.contains("streams")) {
+      for (auto it = root["streams"].begin(); it != root["streams"].end(); ++it) {
+        m.stream_seq[unhex(it.key())] = it.value().get<uint64_t>();
+      }
+    }
+    const json& rules = root.at("rules");
+    for (RuleRuntime& r : m.rt) {
+      r.groups.clear();
+      auto it = rules.find(r.qualified);
+      if (it == rules.end()) continue;
+      for (const json& jg : *it) {
+        Group g;
+        g.values = jg.at("values").get<std::map<std::string, std::string>>();
+        g.max_t = jg.at("max_t").get<int64_t>();
+        g.ref_last.assign(r.rule.rules.size(), INT64_MIN);
+        for (const json& ji : jg.at("items")) {
+          Item item;
+          item.t = ji.at("t").get<int64_t>();
+          item.first_t = ji.value("f", item.t);
+          item.order = ji.at("o").get<uint64_t>();
+          item.ref = ji.at("r").get<int>();
+          if (item.ref < 0 || static_cast<size_t>(item.ref) >= r.rule.rules.size()) continue;
+          item.value = unhex(ji.at("v").get<std::string>());
+          item.agent = ji.at("a").get<std::string>();
+          item.org = ji.at("g").get<std::string>();
+          item.severity = ji.at("s").get<uint32_t>();
+          for (const json& jm : ji.at("m")) item.members.push_back(member_from(jm));
+          if (r.rule.type == CorrelationType::kValueCount) {
+            auto& last = g.value_last[item.value];
+            last = std::max(last, item.t);
+          }
+          auto& rl = g.ref_last[static_cast<size_t>(item.ref)];
+          rl = std::max(rl, item.t);
+          g.items.push_back(std::move(item));
+        }
+        if (jg.contains("inc")) {
+          const json& ji = jg.at("inc");
+          ActiveIncident inc;
+          inc.id = ji.at("id").get<std::string>();
+          inc.first_us = ji.at("first").get<int64_t>();
+          inc.last_us = ji.at("last").get<int64_t>();
+          inc.last_emit_us = ji.at("emit").get<int64_t>();
+          inc.severity = ji.at("sev").get<uint32_t>();
+          inc.agents = ji.at("agents").get<std::set<std::string>>();
+          inc.orgs = ji.at("orgs").get<std::set<std::string>>();
+          for (const json& k : ji.at("keys")) inc.member_keys.insert(unhex(k.get<std::string>()));
+          g.inc = std::move(inc);
+        }
+        r.groups.emplace(unhex(jg.at("key").get<std::string>()), std::move(g));
+      }
+    }
+  } catch (const json::exception& e) {
+    for (RuleRuntime& r : m.rt) r.groups.clear();
+    m.max_seen = INT64_MIN;
+    return Error{.message = std::string("correlation state: ") + e.what()};
+  }
+  return {};
+}
+
+}  // namespace picket::collector::correlate

@@ -1,0 +1,57 @@
+#pragma once
+// The thread that fills the store behind the ingest journal: reads records after its persisted cursor
+// (JournalReader "store"), hands them to the Pipeline in batches, commits the cursor after each batch is in
+// the store, and ticks the pipeline (health, state, retention) about once a second.
+//
+//   JournalFeeder feeder(journal_dir, &ingest.journal(), pipeline);
+//   feeder.start();   ...   feeder.stop();   // stop() saves correlation state
+//
+// The journal is the durable point; the store is written with synchronous=NORMAL. After a crash the reader
+// resumes at its last committed cursor: store inserts are idempotent and the correlation engine skips
+// sequence numbers it already counted.
+//
+// Threads: start/stop from the owning thread; stats() from any.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "collector/publish/pipeline.h"
+#include "common/result.h"
+
+namespace picket::collector {
+class Journal;
+}
+
+namespace picket::collector::publish {
+
+struct FeederStats {
+  uint64_t records = 0;
+  uint64_t bad_records = 0;  // alert bytes that did not parse
+  uint64_t batches = 0;
+};
+
+class JournalFeeder {
+ public:
+  JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch = 2000);
+  ~JournalFeeder();
+  JournalFeeder(const JournalFeeder&) = delete;
+  JournalFeeder& operator=(const JournalFeeder&) = delete;
+
+  Status start();
+  void stop();
+  bool failed() const { return failed_.load(); }
+  FeederStats stats() const;
+
+ private:
+  void run();
+  std::string dir_;
+  const Journal* live_;
+  Pipeline& pipeline_;
+  size_t batch_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false}, failed_{false};
+  std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0};
+};
+
+}  // namespace picket::collector::publish

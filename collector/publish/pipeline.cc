@@ -1,0 +1,228 @@
+#include "collector/publish/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+namespace picket::collector::publish {
+
+namespace {
+constexpr const char* kStateName = "correlation";
+}
+
+Pipeline::Pipeline(store::Store& store, correlate::Engine& engine, health::HealthMonitor& health,
+                   PipelineOptions options)
+    : store_(store), engine_(engine), health_(health), opt_(options) {}
+
+Status Pipeline::start(int64_t now_us) {
+  auto blob = store_.get_state(kStateName);
+  if (!blob) return blob.error();
+  if (blob->has_value()) {
+    if (Status s = engine_.restore(**blob); !s) {
+      spdlog::warn("correlation: saved state not restored ({}); starting with empty windows", s.error().format());
+    }
+  }
+  auto agents = store_.agents();
+  if (!agents) return agents.error();
+  health_.seed(*agents, now_us);
+  for (const auto& a : *agents) {
+    AgentInfo& info = agents_[a.key];
+    info.name = a.name;
+    info.labels = a.labels;
+    info.org = store::org_label(a.labels);
+    info.last_seen_us = a.last_seen_us;
+  }
+  last_state_us_ = last_health_us_ = last_retention_us_ = now_us;
+  return {};
+}
+
+Pipeline::AgentInfo& Pipeline::agent(const std::string& key) {
+  auto [it, fresh] = agents_.try_emplace(key);
+  AgentInfo& info = it->second;
+  if (fresh || info.name.empty()) {
+    std::string name;
+    std::map<std::string, std::string> labels;
+    if (directory_ && directory_(key, &name, &labels)) {
+      info.name = name;
+      info.labels = labels;
+      info.org = store::org_label(labels);
+      info.dirty = true;
+    } else if (std::string org; health_.describe(key, &name, &org) && !name.empty()) {
+      info.name = name;
+      info.org = org;
+      info.dirty = true;
+    } else if (info.name.empty()) {
+      info.name = store::to_hex(key.substr(0, 6));
+      info.dirty = true;
+    }
+  }
+  return info;
+}
+
+Status Pipeline::process(std::vector<IncomingAlert>& batch, int64_t now_us) {
+  if (batch.empty()) return {};
+  std::vector<store::AlertInput> inputs;
+  inputs.reserve(batch.size());
+  for (IncomingAlert& in : batch) {
+    AgentInfo& info = agent(in.agent_key);
+    int64_t seen = in.received_us ? in.received_us : now_us;
+    if (seen > info.last_seen_us) {
+      info.last_seen_us = seen;
+      info.dirty = true;
+    }
+    if (in.epoch != health::health_epoch()) health_.on_activity(in.agent_key, seen);
+    inputs.push_back({.agent_key = in.agent_key, .epoch = in.epoch, .agent = info.name, .org = info.org,
+                      .alert = &in.alert, .received_us = seen});
+  }
+  std::vector<bool> fresh;
+  auto inserted = store_.insert_alerts(inputs, &fresh);
+  if (!inserted) return inserted.error();
+  stats_.alerts_in += batch.size();
+  stats_.alerts_new += *inserted;
+
+  std::vector<correlate::IncidentUpdate> updates;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const store::AlertInput& in = inputs[i];
+    engine_.process(correlate::Event::from_alert(batch[i].alert, in.agent_key, in.epoch, in.agent, in.org),
+                    &updates);
+    if (!fresh[i]) continue;  // already published before a restart
+    for (auto& s : sinks_) s->alert(batch[i].alert, in.agent, in.org);
+    if (stream_) stream_->publish_alert(batch[i].alert, std::string(in.agent), std::string(in.org));
+  }
+  engine_.flush(&updates);
+  if (Status s = handle_updates(updates); !s) return s;
+  return flush_agents();
+}
+
+Status Pipeline::handle_updates(std::vector<correlate::IncidentUpdate>& updates) {
+  if (updates.empty()) return {};
+  // Several updates of one incident in a batch become one store write and one published message.
+  std::map<std::string, size_t> index;
+  std::vector<v1::Incident> merged;
+  for (auto& u : updates) {
+    if (u.created) ++stats_.incidents_created;
+    else ++stats_.incidents_updated;
+    auto [it, fresh] = index.try_emplace(u.incident.id(), merged.size());
+    if (fresh) {
+      merged.push_back(std::move(u.incident));
+      continue;
+    }
+    v1::Incident& m = merged[it->second];
+    auto members = std::move(*m.mutable_members());
+    m = std::move(u.incident);
+    auto added = std::move(*m.mutable_members());
+    *m.mutable_members() = std::move(members);
+    for (auto& x : added) *m.add_members() = std::move(x);
+  }
+  for (const v1::Incident& inc : merged) {
+    if (Status s = store_.upsert_incident(inc); !s) return s;
+    // Publish the incident as stored (its status may have been set by an operator).
+    auto stored = store_.get_incident(inc.id());
+    const v1::Incident& out = stored && stored->has_value() ? **stored : inc;
+    for (auto& s : sinks_) s->incident(out);
+    if (stream_) stream_->publish_incident(out);
+  }
+  return {};
+}
+
+Status Pipeline::flush_agents() {
+  for (auto& [key, info] : agents_) {
+    if (!info.dirty) continue;
+    info.dirty = false;
+    store::AgentRecord rec{.key = key, .name = info.name, .labels = info.labels,
+                           .first_seen_us = info.last_seen_us, .last_seen_us = info.last_seen_us,
+                           .version = info.version, .counters = info.counters};
+    if (Status s = store_.upsert_agent(rec);
+        !s) {
+      return s;
+    }
+  }
+  return {};
+}
+
+void Pipeline::post_hello(std::string agent_key, v1::Hello hello, int64_t received_us) {
+  std::lock_guard<std::mutex> lock(inbox_mu_);
+  inbox_.push_back({.key = std::move(agent_key), .received_us = received_us, .is_hello = true,
+                    .hello = std::move(hello)});
+}
+
+void Pipeline::post_heartbeat(std::string agent_key, v1::Heartbeat heartbeat, int64_t received_us) {
+  std::lock_guard<std::mutex> lock(inbox_mu_);
+  inbox_.push_back({.key = std::move(agent_key), .received_us = received_us, .heartbeat = std::move(heartbeat)});
+}
+
+Status Pipeline::drain_inbox(int64_t now_us) {
+  std::vector<Posted> posted;
+  {
+    std::lock_guard<std::mutex> lock(inbox_mu_);
+    posted.swap(inbox_);
+  }
+  std::vector<health::HealthAlert> raised;
+  for (Posted& p : posted) {
+    AgentInfo& info = agent(p.key);
+    if (p.is_hello) {
+      health_.on_hello(p.key, p.hello, p.received_us);
+      if (!p.hello.version().empty()) info.version = p.hello.version();
+      if (info.labels.empty() && !p.hello.labels().empty()) {
+        info.labels = std::map<std::string, std::string>(p.hello.labels().begin(), p.hello.labels().end());
+        info.org = store::org_label(info.labels);
+      }
+    } else {
+      health_.on_heartbeat(p.key, p.heartbeat, p.received_us, &raised);
+      if (!p.heartbeat.version().empty()) info.version = p.heartbeat.version();
+      info.counters = p.heartbeat.counters();
+    }
+    info.last_seen_us = std::max(info.last_seen_us, p.received_us);
+    info.dirty = true;
+  }
+  if (!raised.empty()) {
+    std::vector<IncomingAlert> batch;
+    for (auto& h : raised) {
+      spdlog::warn("health: {}: {}", h.agent, h.alert.rule().title());
+      batch.push_back({.agent_key = h.agent_key, .epoch = std::string(health::health_epoch()),
+                       .received_us = now_us, .alert = std::move(h.alert)});
+    }
+    stats_.health_alerts += batch.size();
+    if (Status s = process(batch, now_us); !s) return s;
+  }
+  return flush_agents();
+}
+
+Status Pipeline::tick(int64_t now_us) {
+  if (Status s = drain_inbox(now_us); !s) return s;
+  if (now_us - last_health_us_ >= opt_.health_interval_us) {
+    last_health_us_ = now_us;
+    std::vector<health::HealthAlert> raised;
+    health_.check(now_us, &raised);
+    if (!raised.empty()) {
+      std::vector<IncomingAlert> batch;
+      for (auto& h : raised) {
+        spdlog::warn("health: {}: {}", h.agent, h.alert.rule().title());
+        batch.push_back({.agent_key = h.agent_key, .epoch = std::string(health::health_epoch()),
+                         .received_us = now_us, .alert = std::move(h.alert)});
+      }
+      stats_.health_alerts += batch.size();
+      if (Status s = process(batch, now_us); !s) return s;
+    }
+  }
+  if (now_us - last_state_us_ >= opt_.state_interval_us) {
+    if (Status s = save_state(); !s) return s;
+    last_state_us_ = now_us;
+    for (auto& s : sinks_) s->flush();
+  }
+  if ((opt_.max_age_us > 0 || opt_.max_bytes > 0) && now_us - last_retention_us_ >= opt_.retention_interval_us) {
+    last_retention_us_ = now_us;
+    auto r = store_.apply_retention(opt_.max_age_us, opt_.max_bytes, now_us);
+    if (!r) return r.error();
+    if (r->alerts_deleted) spdlog::info("store: retention deleted {} alerts", r->alerts_deleted);
+  }
+  return {};
+}
+
+Status Pipeline::save_state() {
+  std::vector<correlate::IncidentUpdate> updates;
+  engine_.flush(&updates);
+  if (Status s = handle_updates(updates); !s) return s;
+  ++stats_.state_saves;
+  return store_.put_states({{kStateName, engine_.snapshot()}});
+}
+
+}  // namespace picket::collector::publish

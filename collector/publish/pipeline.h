@@ -1,0 +1,125 @@
+#pragma once
+// The collector's processing behind the ingest journal, for one batch of alerts at a time:
+//
+//   insert into the store (idempotent) -> correlate -> store incidents -> publish (exports, live stream)
+//
+// plus, on tick(): agent health checks (their alerts take the same path), correlation window closing,
+// saving correlation state and retention.
+//
+//   Pipeline p(*store, engine, health, {.state_interval_us = 5'000'000});
+//   p.add_sink(std::move(eve_sink));
+//   p.set_stream(&live);
+//   if (Status s = p.start(now); !s) ...                 // restores correlation state, seeds health
+//   p.process(batch, now);                               // from the journal feeder
+//   p.tick(now);                                         // every ~second
+//   p.save_state();                                      // at shutdown
+//
+// Agent names and organisation labels come from `set_agent_directory` (the enrolment allow-list), else
+// from Hello messages seen by health, else the key's hex prefix.
+//
+// Threads: one thread (the feeder thread) for everything.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collector/correlate/engine.h"
+#include "collector/health/health.h"
+#include "collector/publish/sink.h"
+#include "collector/publish/stream.h"
+#include "collector/store/store.h"
+#include "common/result.h"
+
+namespace picket::collector::publish {
+
+struct IncomingAlert {
+  std::string agent_key;  // 32 raw bytes
+  std::string epoch;      // 16 raw bytes
+  int64_t received_us = 0;
+  v1::Alert alert;
+};
+
+struct PipelineOptions {
+  int64_t state_interval_us = 5'000'000;
+  int64_t health_interval_us = 1'000'000;
+  int64_t retention_interval_us = 600'000'000;
+  int64_t max_age_us = 0;
+  uint64_t max_bytes = 0;
+};
+
+struct PipelineStats {
+  uint64_t alerts_in = 0;
+  uint64_t alerts_new = 0;        // not already in the store
+  uint64_t incidents_created = 0;
+  uint64_t incidents_updated = 0;
+  uint64_t health_alerts = 0;
+  uint64_t state_saves = 0;
+};
+
+// name and labels of an agent by raw key; false when unknown.
+using AgentDirectory =
+    std::function<bool(const std::string& key, std::string* name, std::map<std::string, std::string>* labels)>;
+
+class Pipeline {
+ public:
+  Pipeline(store::Store& store, correlate::Engine& engine, health::HealthMonitor& health, PipelineOptions options);
+
+  void add_sink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
+  void set_stream(LiveStream* stream) { stream_ = stream; }
+  void set_agent_directory(AgentDirectory dir) { directory_ = std::move(dir); }
+
+  Status start(int64_t now_us);
+  Status process(std::vector<IncomingAlert>& batch, int64_t now_us);
+  Status tick(int64_t now_us);
+  Status save_state();
+
+  // Agent hellos and heartbeats, from any thread (ingest's): queued, applied by the next tick() - health
+  // (silence, capture stopped, drops, clock skew) and the agents table (version, last counters).
+  void post_hello(std::string agent_key, v1::Hello hello, int64_t received_us);
+  void post_heartbeat(std::string agent_key, v1::Heartbeat heartbeat, int64_t received_us);
+
+  const PipelineStats& stats() const { return stats_; }
+  const std::vector<std::unique_ptr<Sink>>& sinks() const { return sinks_; }
+
+ private:
+  struct AgentInfo {
+    std::string name;
+    std::string org;
+    std::map<std::string, std::string> labels;
+    int64_t last_seen_us = 0;
+    std::string version;
+    v1::Counters counters;
+    bool dirty = false;
+  };
+  AgentInfo& agent(const std::string& key);
+  Status handle_updates(std::vector<correlate::IncidentUpdate>& updates);
+  Status flush_agents();
+  Status drain_inbox(int64_t now_us);
+
+  struct Posted {
+    std::string key;
+    int64_t received_us = 0;
+    bool is_hello = false;
+    v1::Hello hello;
+    v1::Heartbeat heartbeat;
+  };
+  std::mutex inbox_mu_;
+  std::vector<Posted> inbox_;
+
+  store::Store& store_;
+  correlate::Engine& engine_;
+  health::HealthMonitor& health_;
+  PipelineOptions opt_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+  LiveStream* stream_ = nullptr;
+  AgentDirectory directory_;
+  std::unordered_map<std::string, AgentInfo> agents_;
+  int64_t last_state_us_ = 0, last_health_us_ = 0, last_retention_us_ = 0;
+  PipelineStats stats_;
+};
+
+}  // namespace picket::collector::publish

@@ -1,0 +1,215 @@
+// tests agent/stream/reassembly.cc: evasion-style segment orders, checking the reassembled bytes.
+#include "agent/stream/reassembly.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "agent/decode/decoder.h"
+#include "agent/flow/flow_table.h"
+#include "tests/agent/decode/pcap_builder.h"
+
+namespace picket::stream {
+namespace {
+
+namespace tp = testpkt;
+using tp::Bytes;
+
+struct Collect : StreamSink {
+  std::string data[2];
+  int gaps[2] = {0, 0};
+  int closes[2] = {0, 0};
+  uint64_t next_off[2] = {0, 0};
+  bool offsets_ok = true;
+  void on_data(flow::Flow&, flow::Direction d, std::span<const uint8_t> b, uint64_t off,
+               const decode::Packet&) override {
+    int i = flow::dir_index(d);
+    if (off < next_off[i]) offsets_ok = false;
+    next_off[i] = off + b.size();
+    data[i].append(b.begin(), b.end());
+  }
+  void on_gap(flow::Flow&, flow::Direction d) override { ++gaps[flow::dir_index(d)]; }
+  void on_close(flow::Flow&, flow::Direction d) override { ++closes[flow::dir_index(d)]; }
+};
+
+// Runs IP packets through decode -> flow table -> reassembler.
+struct Harness {
+  decode::Decoder dec;
+  flow::FlowTable flows;
+  Reassembler r;
+  Collect sink;
+  int64_t ts = 1'000'000;
+  explicit Harness(StreamConfig sc = {}, flow::FlowConfig fc = {})
+      : flows(fc, [this](flow::Flow& f) { r.on_flow_end(f, nullptr, sink); }), r(sc) {}
+  void feed(const Bytes& ip) {
+    Bytes frame = tp::eth(ip, (ip[0] >> 4) == 6);
+    decode::Packet p;
+    dec.decode(frame, static_cast<uint32_t>(frame.size()), ts += 1000, 1, 1, &p);
+    flow::Direction dir;
+    flow::Flow* f = flows.get(p, &dir);
+    ASSERT_NE(f, nullptr);
+    r.on_packet(*f, p, dir, sink);
+  }
+  void feed_all(const std::vector<Bytes>& v) {
+    for (const auto& b : v) feed(b);
+  }
+};
+
+const std::string kRequest = "GET /admin/secret.php?cmd=cat%20/etc/passwd HTTP/1.1\r\nHost: victim\r\n\r\n";
+
+TEST(Reassembly, InOrder) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40000, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, kRequest));
+  h.feed(c.data(false, "HTTP/1.1 200 OK\r\n\r\n"));
+  h.feed_all(c.close());
+  EXPECT_EQ(h.sink.data[0], kRequest);
+  EXPECT_EQ(h.sink.data[1], "HTTP/1.1 200 OK\r\n\r\n");
+  EXPECT_EQ(h.sink.closes[0], 1);
+  EXPECT_EQ(h.sink.closes[1], 1);
+  EXPECT_TRUE(h.sink.offsets_ok);
+}
+
+TEST(Reassembly, TinySegments) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40001, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  for (char ch : kRequest) h.feed(c.data(true, std::string(1, ch)));
+  EXPECT_EQ(h.sink.data[0], kRequest);
+  EXPECT_EQ(h.r.stats().segments, kRequest.size());
+}
+
+TEST(Reassembly, OutOfOrderShuffled) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40002, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  std::vector<Bytes> segs;
+  for (size_t i = 0; i < kRequest.size(); i += 5) {
+    segs.push_back(c.at(true, static_cast<int64_t>(i), tp::str(kRequest.substr(i, 5))));
+  }
+  std::mt19937 rng(42);
+  std::shuffle(segs.begin(), segs.end(), rng);
+  h.feed_all(segs);
+  EXPECT_EQ(h.sink.data[0], kRequest);
+  EXPECT_GT(h.r.stats().out_of_order, 0u);
+  EXPECT_TRUE(h.sink.offsets_ok);
+}
+
+TEST(Reassembly, OverlapFirstWins) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40003, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  // Queue bytes 10..29 first (out of order), then an overlapping segment 0..19 with different bytes in
+  // 10..19, then a retransmission of 0..9 with junk: the first-received bytes win everywhere.
+  std::string good = "0123456789abcdefghijKLMNOPQRST";
+  h.feed(c.at(true, 10, tp::str(good.substr(10))));
+  h.feed(c.at(true, 0, tp::str("0123456789XXXXXXXXXX")));
+  h.feed(c.at(true, 0, tp::str("zzzzzzzzzz")));
+  EXPECT_EQ(h.sink.data[0], good);
+  EXPECT_GE(h.r.stats().overlap_diff, 1u);
+  EXPECT_GE(h.r.stats().retransmissions, 1u);
+}
+
+TEST(Reassembly, RetransmissionDeliveredOnce) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40004, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  Bytes seg = c.data(true, "hello ");
+  h.feed(seg);
+  h.feed(seg);
+  h.feed(c.data(true, "world"));
+  EXPECT_EQ(h.sink.data[0], "hello world");
+  EXPECT_EQ(h.r.stats().retransmissions, 1u);
+}
+
+TEST(Reassembly, GapSkippedWhenPeerAcksPastIt) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40005, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, "AAAA"));
+  c.advance(true, 4);  // "BBBB" never captured
+  h.feed(c.data(true, "CCCC"));
+  EXPECT_EQ(h.sink.data[0], "AAAA");
+  h.feed(c.data(false, "ok"));  // server ACKs everything
+  EXPECT_EQ(h.sink.data[0], "AAAACCCC");
+  EXPECT_EQ(h.sink.gaps[0], 1);
+  EXPECT_EQ(h.r.stats().gaps, 1u);
+}
+
+TEST(Reassembly, FlowEndFlushesHoles) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40006, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.at(true, 3, tp::str("DEF")));
+  h.flows.flush();
+  EXPECT_EQ(h.sink.data[0], "DEF");
+  EXPECT_EQ(h.sink.gaps[0], 1);
+}
+
+TEST(Reassembly, DepthAndMemcap) {
+  StreamConfig sc;
+  sc.depth = 10;
+  Harness h(sc);
+  tp::TcpConv c("10.0.0.1", 40007, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, "0123456789abcdef"));
+  h.feed(c.data(true, "more"));
+  EXPECT_EQ(h.sink.data[0], "0123456789");
+  EXPECT_EQ(h.r.stats().depth_reached, 1u);
+
+  StreamConfig small;
+  small.memcap = 8;
+  Harness m(small);
+  tp::TcpConv d("10.0.0.1", 40008, "10.0.0.2", 80);
+  m.feed_all(d.handshake());
+  m.feed(d.at(true, 100, Bytes(20, 'x')));
+  EXPECT_EQ(m.r.stats().memcap_drops, 1u);
+  EXPECT_EQ(m.r.memory(), 0u);
+}
+
+TEST(Reassembly, MidstreamOnlyWhenEnabled) {
+  tp::TcpConv c("10.0.0.1", 40009, "10.0.0.2", 80);
+  Bytes mid = c.data(true, "GET / HTTP/1.1\r\n\r\n");
+  Harness off;
+  off.feed(mid);
+  EXPECT_EQ(off.sink.data[0], "");
+  EXPECT_EQ(off.r.stats().untracked, 1u);
+  flow::FlowConfig fc;
+  fc.midstream = true;
+  StreamConfig sc;
+  sc.midstream = true;
+  Harness on(sc, fc);
+  on.feed(mid);
+  EXPECT_EQ(on.sink.data[0], "GET / HTTP/1.1\r\n\r\n");
+}
+
+TEST(Reassembly, AsyncOneSide) {
+  tp::TcpConv c("10.0.0.1", 40010, "10.0.0.2", 80);
+  auto hs = c.handshake();
+  StreamConfig sc;
+  sc.async_oneside = true;
+  Harness h(sc);
+  h.feed(hs[0]);  // SYN only; the SYN/ACK took another path
+  h.feed(hs[2]);
+  h.feed(c.data(true, "one-sided"));
+  EXPECT_EQ(h.sink.data[0], "one-sided");
+  Harness strict;
+  strict.feed(hs[0]);
+  strict.feed(hs[2]);
+  strict.feed(c.data(true, "one-sided"));
+  EXPECT_EQ(strict.sink.data[0], "");
+}
+
+TEST(Reassembly, SequenceWrap) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 40011, "10.0.0.2", 80, 0xfffffff0u, 7);
+  h.feed_all(c.handshake());
+  h.feed(c.at(true, 8, tp::str("89abcdefghij")));
+  h.feed(c.at(true, 0, tp::str("01234567")));
+  EXPECT_EQ(h.sink.data[0], "0123456789abcdefghij");
+}
+
+}  // namespace
+}  // namespace picket::stream
