@@ -1,6 +1,7 @@
 // Tests agent/yara/fim.cc and the monitor's FIM path: one test per change kind (create, modify, delete,
 // mode, owner) with before/after states, changes made while the agent was stopped (baseline persisted),
 // and the atomic baseline file.
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,10 +82,17 @@ TEST_F(Fim, Create) {
 TEST_F(Fim, Modify) {
   std::string old_sha = *sha256_file(existing_);
   tmp_.write("www/index.html", "<html>defaced</html>\n");
-  auto a = log_.wait_for(fim("modify", existing_), 10s);
+  // The writer truncates, then writes: the watcher may first report the empty intermediate state (a real
+  // modification); the change that matters is the one to the final content.
+  auto is_modify = fim("modify", existing_);
+  auto a = log_.wait_for([&](const v1::Alert& x) { return is_modify(x) && x.file().after().size() == 21u; }, 10s);
   ASSERT_TRUE(a.has_value());
-  EXPECT_EQ(a->file().before().sha256(), old_sha);
-  EXPECT_EQ(a->file().before().size(), 16u);
+  // The first modify alert names the original content as "before".
+  const auto all = log_.all();
+  auto first = std::find_if(all.begin(), all.end(), [&](const v1::Alert& x) { return is_modify(x); });
+  ASSERT_NE(first, all.end());
+  EXPECT_EQ(first->file().before().sha256(), old_sha);
+  EXPECT_EQ(first->file().before().size(), 16u);
   EXPECT_EQ(a->file().after().sha256(), *sha256_file(existing_));
   EXPECT_EQ(a->file().after().size(), 21u);
 }
