@@ -121,6 +121,9 @@ Child CollectorSetup::start(const std::string& log_name) const {
   std::vector<std::string> argv = {program_path("picket-collector"),
                                    "--set", "collector.state-dir=" + dir,
                                    "--set", "ingest.listen=" + endpoint(),
+                                   // Collectors of tests running side by side must not share the default
+                                   // live-stream port (0.0.0.0:7801): an ephemeral loopback port each.
+                                   "--set", "publish.stream.listen=tcp://127.0.0.1:*",
                                    "--set", "logging.level=info"};
   for (const auto& s : extra_sets) {
     argv.push_back("--set");

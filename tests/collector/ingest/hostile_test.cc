@@ -130,7 +130,9 @@ TEST(Hostile, PeersGetNothingForgedInWhileALegitimateAgentIsServed) {
         return !legit_epoch_hex.empty();
       },
       60s))
-      << read_file(tmp.file("driver.log"));
+      << "driver log:\n"
+      << read_file(tmp.file("driver.log")) << "\ncollector log:\n"
+      << read_file(c.dir + "/collector.log");
   transport::Epoch legit_epoch{};
   for (size_t i = 0; i < legit_epoch.size(); ++i) {
     legit_epoch[i] = static_cast<uint8_t>(std::stoi(legit_epoch_hex.substr(2 * i, 2), nullptr, 16));

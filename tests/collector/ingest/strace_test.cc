@@ -117,7 +117,8 @@ TEST(Strace, DISABLED_SpoolAndJournalFdatasyncBeforeSendAndAck) {
   std::vector<std::string> cargv = {"/usr/bin/strace", "-f", "-yy", "-e", trace_args, "-o", tmp.file("collector.trace"),
                                     program_path("picket-collector"), "--set", "collector.state-dir=" + c.dir,
                                     "--set", "ingest.listen=" + c.endpoint(), "--set",
-                                    "ingest.heartbeat-interval=3600s"};
+                                    "ingest.heartbeat-interval=3600s", "--set",
+                                    "publish.stream.listen=tcp://127.0.0.1:*"};
   Child collector(cargv, c.dir + "/collector.log");
   ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(c.server_pub()); }, 60s));
   std::this_thread::sleep_for(1s);
