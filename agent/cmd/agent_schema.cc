@@ -23,6 +23,9 @@ config::Schema build_agent_schema() {
          .help = "organisation labels sent to the collector, e.g. agent.labels.ministry: finance"});
   s.add({.key = "agent.state-dir", .type = Type::kString, .default_value = "/var/lib/picket/agent",
          .help = "folder for the spool, read offsets, FIM baseline and caches"});
+  s.add({.key = "capture.file", .type = Type::kString,
+         .help = "daemon: replay this pcap/pcapng file instead of capturing on capture.interface (demos, "
+                 "tests); its alerts go to the collector as live ones do"});
   privdrop::add_privdrop_keys(s);  // agent.user
   pipeline::add_pipeline_keys(s);  // capture, decoder, defrag, flow, stream, app, privacy, detect.workers
   yara::add_yara_keys(s);  // yara.*, files.*, fim.*: YARA rules, watched paths, FIM

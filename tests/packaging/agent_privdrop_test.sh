@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# agent_privdrop_test.sh AGENT [--set KEY=VALUE]...: starts picket-agent (the daemon) as root with a live
+# agent_privdrop_test.sh AGENT PICKETCTL [--set KEY=VALUE]...: starts picket-agent (the daemon) as root with a live
 # capture on lo and checks, in /proc/PID/task/*/status of every thread, that it then runs as `picket` with
 # exactly CAP_NET_RAW, CAP_NET_ADMIN and CAP_DAC_READ_SEARCH effective, permitted and ambient, a bounding
 # set of those three and NoNewPrivs, and that it holds a packet socket on lo (/proc/net/packet).
@@ -9,8 +9,9 @@
 set -euo pipefail
 
 if [[ ${1:-} != --inner ]]; then
-  agent=${1:?usage: agent_privdrop_test.sh AGENT [--set KEY=VALUE]...}
-  shift
+  agent=${1:?usage: agent_privdrop_test.sh AGENT PICKETCTL [--set KEY=VALUE]...}
+  ctl=${2:?usage: agent_privdrop_test.sh AGENT PICKETCTL [--set KEY=VALUE]...}
+  shift 2
   if [[ $(id -u) -ne 0 ]] || ! unshare --mount -- true 2>/dev/null; then
     echo "agent_privdrop_test: needs root and mount namespaces (unshare --mount)"
     [[ ${CI:-} == true ]] && exit 1
@@ -19,13 +20,14 @@ if [[ ${1:-} != --inner ]]; then
   work=$(mktemp -d /tmp/picket-privdrop-e2e.XXXXXX)
   trap 'rm -rf "$work"' EXIT
   rc=0
-  unshare --mount --propagation private -- bash "$0" --inner "$work" "$agent" "$@" || rc=$?
+  unshare --mount --propagation private -- bash "$0" --inner "$work" "$agent" "$ctl" "$@" || rc=$?
   exit $rc
 fi
 
 work=$2
 agent=$3
-shift 3
+ctl=$4
+shift 4
 chmod 0755 "$work"  # the agent reads its state below it after the drop
 for t in etc var; do
   mkdir -p "$work/$t/upper" "$work/$t/work"
@@ -34,6 +36,9 @@ done
 getent passwd picket >/dev/null || useradd --system --no-create-home --shell /usr/sbin/nologin picket
 uid=$(id -u picket)
 install -d -o picket -g picket -m 0750 "$work/state"
+# The collector's public key, as enrollment leaves it (the collector itself need not run: the agent spools).
+"$ctl" keygen --out "$work/collector" >/dev/null
+install -o picket -g picket -m 0644 "$work/collector.pub" "$work/state/collector.pub"
 cat > "$work/agent.yaml" <<YAML
 logging:
   level: info
