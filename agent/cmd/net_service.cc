@@ -52,6 +52,8 @@ void NetworkService::start(Submit submit) {
     output::EveTypes none;
     none.alert = none.flow = none.http = none.dns = none.tls = none.stats = false;
     pipeline::RunStats st = pipeline::run(*source_, cfg_, inspectors, router_.get(), nullptr, none, &stop_);
+    // A replayed file read to its end is finished, not a stopped capture (no health:capture-stopped).
+    replay_done_ = st.read_error.empty() && !settings_.get_string("capture.file").empty();
     running_ = false;
     if (!st.read_error.empty()) {
       spdlog::error("capture on {} failed: {}", interface_, st.read_error);
@@ -82,7 +84,7 @@ void NetworkService::fill_heartbeat(v1::Heartbeat* hb) {
   c->set_capture_drops(c->capture_drops() + drops);
   c->set_alerts(c->alerts() + (router_ ? router_->count() : 0));
   c->set_rules_loaded(c->rules_loaded() + rules_loaded());
-  hb->set_capture_running(running_.load());
+  hb->set_capture_running(running_.load() || replay_done_.load());
   if (auto e = holder_->current()) {
     v1::RuleSetVersion* v = hb->add_rule_sets();
     v->set_engine("suricata");

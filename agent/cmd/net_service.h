@@ -65,6 +65,7 @@ class NetworkService {
   std::unique_ptr<pipeline::AlertRouter> router_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> running_{false};
+  std::atomic<bool> replay_done_{false};
   std::thread thread_;
   std::mutex stats_mu_;
   uint64_t reported_drops_ = 0;
