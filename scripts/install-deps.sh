@@ -15,7 +15,7 @@ PACKAGES=(
   libsystemd-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # tools used by tests and benchmarks
   tshark tcpdump python3 python3-scapy yara strace systemd-journal-remote iproute2 util-linux
-  procps psmisc
+  procps psmisc lintian
 )
 
 missing=()

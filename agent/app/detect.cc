@@ -79,6 +79,83 @@ bool plausible_dns_header(std::span<const uint8_t> h, bool want_query) {
   return qd > 0 || qr;
 }
 
+// One domain name at `pos` (labels, or a compression pointer strictly backwards into the message after
+// the header). Advances pos past the name. `first_label` receives the first label's bytes (if any).
+bool skip_dns_name(std::span<const uint8_t> m, size_t& pos, std::string_view* first_label) {
+  size_t start = pos, total = 0;
+  bool first = true;
+  while (pos < m.size()) {
+    uint8_t len = m[pos];
+    if (len == 0) {
+      ++pos;
+      return true;
+    }
+    if ((len & 0xC0) == 0xC0) {
+      if (pos + 2 > m.size()) return false;
+      size_t target = (size_t{len & 0x3Fu} << 8) | m[pos + 1];
+      pos += 2;
+      return target >= 12 && target < start;
+    }
+    if ((len & 0xC0) != 0) return false;  // 0x40/0x80: obsolete/reserved label types
+    if (pos + 1 + len > m.size()) return false;
+    total += len + 1;
+    if (total > 255) return false;
+    if (first && first_label != nullptr) {
+      *first_label = std::string_view(reinterpret_cast<const char*>(m.data()) + pos + 1, len);
+    }
+    first = false;
+    pos += 1 + len;
+  }
+  return false;
+}
+
+bool known_dns_class(uint16_t c) {
+  c &= 0x7FFF;  // mDNS: top bit is unicast-response (questions) / cache-flush (records)
+  return c == 1 || c == 3 || c == 4 || c == 254 || c == 255;
+}
+
+// A NetBIOS name (NBNS, UDP 137) is one 32-byte label of the letters A-P: same wire format as DNS but
+// another protocol (tshark: nbns), so it is not taken for DNS.
+bool netbios_name(std::string_view label) {
+  if (label.size() != 32) return false;
+  for (char c : label) {
+    if (c < 'A' || c > 'P') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool dns_message_shape(std::span<const uint8_t> m) {
+  if (!plausible_dns_header(m, false)) return false;
+  auto u16 = [&](size_t i) { return static_cast<uint16_t>((m[i] << 8) | m[i + 1]); };
+  uint16_t qd = u16(4);
+  uint32_t records = uint32_t{u16(6)} + u16(8) + u16(10);
+  if (qd == 0 || records > 512) return false;
+  size_t pos = 12;
+  for (uint16_t i = 0; i < qd; ++i) {
+    std::string_view label;
+    if (!skip_dns_name(m, pos, i == 0 ? &label : nullptr)) return false;
+    if (i == 0 && netbios_name(label)) return false;
+    if (pos + 4 > m.size()) return false;
+    if (u16(pos) == 0 || !known_dns_class(u16(pos + 2))) return false;
+    pos += 4;
+  }
+  for (uint32_t i = 0; i < records; ++i) {
+    if (!skip_dns_name(m, pos, nullptr)) return false;
+    if (pos + 10 > m.size()) return false;
+    uint16_t type = u16(pos);
+    if (type == 0 || (type != 41 /* OPT: class is the UDP size */ && !known_dns_class(u16(pos + 2)))) return false;
+    size_t rdlen = u16(pos + 8);
+    pos += 10;
+    if (pos + rdlen > m.size()) return false;
+    pos += rdlen;
+  }
+  return pos == m.size();  // every byte accounted for
+}
+
+namespace {
+
 Match banner_220(std::string_view d, uint16_t port, AppProto* out) {
   Match m = starts(d, "220");
   if (m != Match::kYes) return m;
@@ -95,6 +172,28 @@ Match banner_220(std::string_view d, uint16_t port, AppProto* out) {
   if (port == 25 || port == 465 || port == 587) { *out = AppProto::kSmtp; return Match::kYes; }
   if (port == 21) { *out = AppProto::kFtp; return Match::kYes; }
   return Match::kNo;
+}
+
+// DNS over TCP: a 2-byte length, then the message. On port 53 a plausible header is enough (as before);
+// elsewhere the whole first message must parse exactly (dns_message_shape), so we wait for all of it.
+Match dns_over_tcp(std::span<const uint8_t> data, bool to_server, uint16_t server_port) {
+  if (data.size() < 14) {  // a prefix only while the bytes so far could start a DNS message
+    if (data.size() >= 2 && ((size_t{data[0]} << 8) | data[1]) < 12) return Match::kNo;
+    if (data.size() >= 6) {  // [2..3] id, [4..5] flags, [6..7] qdcount
+      bool qr = (data[4] & 0x80) != 0;
+      if ((to_server && qr) || ((data[4] >> 3) & 0xF) > 6) return Match::kNo;
+    }
+    if (data.size() >= 8) {
+      size_t qd = (size_t{data[6]} << 8) | data[7];
+      if (qd > 16 || (to_server && qd == 0)) return Match::kNo;
+    }
+    return Match::kPrefix;
+  }
+  size_t len = (size_t{data[0]} << 8) | data[1];
+  if (len < 12 || !plausible_dns_header(data.subspan(2), to_server)) return Match::kNo;
+  if (server_port == 53) return Match::kYes;
+  if (data.size() < 2 + len) return Match::kPrefix;
+  return dns_message_shape(data.subspan(2, len)) ? Match::kYes : Match::kNo;
 }
 
 }  // namespace
@@ -119,28 +218,14 @@ Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_po
     consider(starts(d, "HELO ", true), AppProto::kSmtp);
     consider(starts(d, "USER ", true), AppProto::kFtp);
     if (p.proto == AppProto::kUnknown) consider(generic_request_line(d), AppProto::kHttp);
-    if (server_port == 53 && p.proto == AppProto::kUnknown) {
-      if (data.size() < 14) {
-        prefix = true;
-      } else {
-        size_t len = (size_t{data[0]} << 8) | data[1];
-        if (len >= 12 && plausible_dns_header(data.subspan(2), true)) p.proto = AppProto::kDns;
-      }
-    }
+    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, true, server_port), AppProto::kDns);
   } else {
     consider(starts(d, "HTTP/1."), AppProto::kHttp);
     consider(tls_record(d, 0x02, true), AppProto::kTls);
     AppProto banner = AppProto::kUnknown;
     Match bm = banner_220(d, server_port, &banner);
     consider(bm, banner);
-    if (server_port == 53 && p.proto == AppProto::kUnknown) {
-      if (data.size() < 14) {
-        prefix = true;
-      } else {
-        size_t len = (size_t{data[0]} << 8) | data[1];
-        if (len >= 12 && plausible_dns_header(data.subspan(2), false)) p.proto = AppProto::kDns;
-      }
-    }
+    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, false, server_port), AppProto::kDns);
   }
   if (p.proto == AppProto::kUnknown) p.need_more = prefix;
   return p;
@@ -149,7 +234,11 @@ Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_po
 Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port) {
   Probe p;
   bool dns_port = src_port == 53 || dst_port == 53 || src_port == 5353 || dst_port == 5353;
-  if (dns_port && payload.size() >= 12 && plausible_dns_header(payload, false)) p.proto = AppProto::kDns;
+  if (dns_port && payload.size() >= 12 && plausible_dns_header(payload, false)) {
+    p.proto = AppProto::kDns;  // the well-known ports: a plausible header is enough (truncated messages too)
+  } else if (dns_message_shape(payload)) {
+    p.proto = AppProto::kDns;  // any other port: the whole datagram must be one well-formed DNS message
+  }
   return p;
 }
 

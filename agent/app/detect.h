@@ -23,13 +23,23 @@ struct Probe {
 
 // First bytes of one direction of a TCP stream (from the stream's start). Recognises:
 //   to_server: HTTP request line (known method + ' '), TLS ClientHello record (16 03 0x .. .. 01),
-//              SSH "SSH-", SMTP "EHLO "/"HELO ", FTP "USER "/"AUTH TLS" , DNS-over-TCP framing (port 53 only)
+//              SSH "SSH-", SMTP "EHLO "/"HELO ", FTP "USER "/"AUTH TLS", DNS over TCP (2-byte length +
+//              message: on port 53 a plausible header; on any other port the whole first message must
+//              pass dns_message_shape)
 //   to_client: "HTTP/1.", TLS ServerHello/alert record, "SSH-", "220" banners (SMTP/FTP by banner text,
-//              else by port 25/465/587 -> smtp, 21 -> ftp)
+//              else by port 25/465/587 -> smtp, 21 -> ftp), DNS over TCP as to_server
 // server_port is the flow's server-side port (0 if unknown).
 Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_port);
 
-// One UDP payload. DNS when one port is 53 or 5353 and the payload has a plausible DNS header.
+// One UDP payload. DNS when one port is 53 or 5353 and the payload has a plausible DNS header, or, on any
+// port, when the payload passes dns_message_shape.
 Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port);
+
+// Is `msg` exactly one well-formed DNS message? Header sane (opcode <= 6, 1..16 questions), every
+// question and record parses (names: labels <= 63 bytes, <= 255 in all, compression pointers strictly
+// backwards; known classes IN/CH/HS/NONE/ANY, mDNS top bit allowed; rdata inside the message) and the
+// records end exactly at the end of `msg`. A first question that is a NetBIOS-encoded name (NBNS) is
+// refused. No allocation; used to detect DNS by content on any port.
+bool dns_message_shape(std::span<const uint8_t> msg);
 
 }  // namespace picket::app

@@ -26,6 +26,8 @@ void HttpBodyReader::start(Framing framing, uint64_t length, Coding coding, size
   limit_ = limit;
   is_response_ = is_response;
   remaining_ = length;
+  // A body of known length is kept in one allocation (no regrowth copies).
+  reserve_ = framing == Framing::kLength && coding == Coding::kIdentity ? std::min<uint64_t>(length, limit) : 0;
   line_.clear();
   state_ = framing == Framing::kChunked ? State::kChunkSize : State::kData;
   z_active_ = false;
@@ -56,10 +58,13 @@ bool HttpBodyReader::inflate_init(bool raw) {
   return inflateReset2(&z_->zs, bits) == Z_OK;
 }
 
-void HttpBodyReader::keep(std::span<const uint8_t> bytes, HttpMessage& msg, AppCounters& c) {
+void HttpBodyReader::keep(std::span<const uint8_t> bytes, HttpMessage& msg, const AppLimits& limits,
+                          AppCounters& c) {
   msg.body_bytes += bytes.size();
+  if (!limits.http_keep_bodies) return;
   size_t room = msg.body.size() < limit_ ? limit_ - msg.body.size() : 0;
   size_t n = bytes.size() < room ? bytes.size() : room;
+  if (n > 0 && msg.body.empty() && reserve_ > msg.body.capacity()) msg.body.reserve(reserve_);
   if (n > 0) msg.body.append(reinterpret_cast<const char*>(bytes.data()), n);
   if (n < bytes.size() && !msg.body_truncated) {
     msg.body_truncated = true;
@@ -75,7 +80,7 @@ void HttpBodyReader::deliver(std::span<const uint8_t> bytes, HttpMessage& msg, c
                              AppCounters& c) {
   msg.wire_body_bytes += bytes.size();
   if (!z_active_) {
-    keep(bytes, msg, c);
+    keep(bytes, msg, limits, c);
     return;
   }
   if (z_failed_ || msg.body_truncated) return;  // nothing more to decode or keep
@@ -115,7 +120,7 @@ void HttpBodyReader::inflate_some(std::span<const uint8_t> bytes, HttpMessage& m
     int rc = inflate(&zs, Z_NO_FLUSH);
     size_t produced = sizeof(out) - zs.avail_out;
     out_full = zs.avail_out == 0;
-    if (produced > 0) keep({out, produced}, msg, c);
+    if (produced > 0) keep({out, produced}, msg, limits, c);
     if (rc == Z_STREAM_END) {
       z_ended_ = true;  // trailing bytes after the stream are ignored
       return;

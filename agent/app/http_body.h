@@ -35,7 +35,7 @@ class HttpBodyReader {
  private:
   enum class State { kData, kChunkSize, kChunkData, kChunkEnd, kTrailers, kDone };
   void deliver(std::span<const uint8_t> bytes, HttpMessage& msg, const AppLimits& limits, AppCounters& c);
-  void keep(std::span<const uint8_t> bytes, HttpMessage& msg, AppCounters& c);
+  void keep(std::span<const uint8_t> bytes, HttpMessage& msg, const AppLimits& limits, AppCounters& c);
   bool inflate_init(bool raw);
 
   Framing framing_ = Framing::kLength;
@@ -43,6 +43,7 @@ class HttpBodyReader {
   State state_ = State::kData;
   uint64_t remaining_ = 0;
   size_t limit_ = 0;
+  size_t reserve_ = 0;  // capacity to reserve on the first kept byte
   bool is_response_ = false;
   std::string line_;  // chunk-size or trailer line in progress
   // zlib state, created on the first compressed body and reset per message.

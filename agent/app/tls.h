@@ -107,6 +107,7 @@ class TlsParser {
   struct Side {
     std::vector<uint8_t> record;     // partial record (header + fragment)
     std::vector<uint8_t> handshake;  // handshake bytes spanning records
+    size_t skip = 0;                 // bytes of the current record still to skip (not buffered)
     bool encrypted = false;
     bool failed = false;
     bool done_event = false;

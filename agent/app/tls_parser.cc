@@ -38,6 +38,12 @@ void TlsParser::feed(Direction dir, std::span<const uint8_t> data, AppEventSink*
     return;
   }
   while (!data.empty() && !s.failed) {
+    if (s.skip > 0) {  // the rest of an application-data/ChangeCipherSpec record: not needed, not copied
+      size_t n = std::min(s.skip, data.size());
+      s.skip -= n;
+      data = data.subspan(n);
+      continue;
+    }
     // Zero-copy path: a complete record at the front of `data` with nothing buffered.
     if (s.record.empty() && data.size() >= 5) {
       size_t len = (size_t{data[3]} << 8) | data[4];
@@ -69,6 +75,14 @@ void TlsParser::feed(Direction dir, std::span<const uint8_t> data, AppEventSink*
       }
     }
     size_t len = (size_t{s.record[3]} << 8) | s.record[4];
+    if (s.record.size() == 5 && (s.record[0] == 20 || s.record[0] == 23)) {
+      // on_record() does not look at these fragments: skip them instead of buffering up to 16 KB.
+      uint8_t type = s.record[0];
+      s.record.clear();
+      s.skip = len;
+      on_record(dir, type, {}, sink);
+      continue;
+    }
     size_t need = 5 + len - s.record.size();
     size_t n = std::min(need, data.size());
     s.record.insert(s.record.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));

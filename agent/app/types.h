@@ -36,6 +36,10 @@ struct AppLimits {
   size_t http_max_pending_tx = 64;            // pipelined requests waiting for their response
   size_t http_max_chunk_line = 1024;          // chunk-size line incl. extensions
   size_t http_decompress_max_ratio = 2000;    // stop inflating beyond ratio*compressed (bomb guard)
+  // false: bodies are still framed, dechunked, decompressed and counted (body_bytes) but not kept in
+  // HttpMessage::body. Not a config key: the pipeline sets it when no inspector (rule engine) is loaded,
+  // since only rules read bodies.
+  bool http_keep_bodies = true;
   // DNS
   size_t dns_max_records = 256;               // questions + answers + authorities + additionals kept
   size_t dns_max_name_length = 255;           // dotted name length (RFC 1035)

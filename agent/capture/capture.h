@@ -1,6 +1,6 @@
 #pragma once
 // Packet sources: a pcap/pcapng file (pcap_file.cc) and a live interface (live.cc), two implementations
-// of one interface, both through libpcap.
+// of one interface, both through libpcap (a classic pcap file is then read from a memory mapping).
 //
 //   auto src = capture::open_file("traffic.pcapng");             // Result<std::unique_ptr<PacketSource>>
 //   if (!src) { std::cerr << src.error().format() << '\n'; return 1; }

@@ -20,6 +20,7 @@
 #include "agent/host/log_input.h"
 #include "agent/host/log_output.h"
 #include "agent/host/sigma_check.h"
+#include "agent/transport/forwarder.h"
 #include "common/cli.h"
 #include "common/eve/eve.h"
 
@@ -71,6 +72,13 @@ int run_read_log(const AgentOptions& opt, const config::Settings& settings) {
       return kExitFailure;
     }
   }
+  // transport.forward-offline: the alerts also go to the collector (agent/transport/forwarder.h).
+  auto forward = OfflineForwarder::open(settings);
+  if (!forward) {
+    std::cerr << forward.error().format() << '\n';
+    if (out != stdout) std::fclose(out);
+    return kExitFailure;
+  }
   uint64_t alerts = 0;
   auto write_line = [&](const std::string& line) {
     std::fwrite(line.data(), 1, line.size(), out);
@@ -79,6 +87,7 @@ int run_read_log(const AgentOptions& opt, const config::Settings& settings) {
   auto on_alert = [&](v1::Alert a) {
     ++alerts;
     write_line(eve::render_alert(a));
+    if (*forward) (*forward)->submit(std::move(a));
   };
   host::LogInputService::EventFn on_event;
   if (opt.emit_events) {
@@ -119,6 +128,12 @@ int run_read_log(const AgentOptions& opt, const config::Settings& settings) {
   std::cerr << "picket-agent: " << st.lines.load() << " lines, " << st.events.load() << " events ("
             << st.unparsed.load() << " unparsed), " << alerts << " alerts\n";
   if (out != stdout) std::fclose(out);
+  if (*forward) {
+    if (Status fs = (*forward)->finish(); !fs) {
+      std::cerr << "picket-agent: " << fs.error().format() << '\n';
+      return kExitFailure;
+    }
+  }
   return kExitOk;
 }
 

@@ -12,6 +12,7 @@
 #include "agent/pipeline/alert_router.h"
 #include "agent/pipeline/offline.h"
 #include "agent/pipeline/pipeline_config.h"
+#include "agent/transport/forwarder.h"
 #include "common/cli.h"
 
 namespace picket::agent {
@@ -48,12 +49,26 @@ int run_read_pcap(const AgentOptions& opt, const config::Settings& settings) {
     std::cerr << eve.error().format() << '\n';
     return kExitFailure;
   }
-  pipeline::AlertRouter router(cfg, eve->get(), types->alert, nullptr);
+  // transport.forward-offline: the alerts also go to the collector (agent/transport/forwarder.h).
+  auto forward = OfflineForwarder::open(settings);
+  if (!forward) {
+    std::cerr << forward.error().format() << '\n';
+    return kExitFailure;
+  }
+  pipeline::AlertRouter::Consumer consumer;
+  if (*forward) consumer = [f = forward->get()](const v1::Alert& a) { f->submit(a); };
+  pipeline::AlertRouter router(cfg, eve->get(), types->alert, std::move(consumer));
   pipeline::RunStats st = pipeline::run(**source, cfg, inspectors, &router, eve->get(), *types);
   st.alerts = router.count();
   if (types->stats) (*eve)->write(pipeline::render_stats_event(st, st.last_ts_us));
   (*eve)->flush();
   std::cout << pipeline::format_summary(st);
+  if (*forward) {
+    if (Status fs = (*forward)->finish(); !fs) {
+      std::cerr << "picket-agent: " << fs.error().format() << '\n';
+      return kExitFailure;
+    }
+  }
   return kExitOk;
 }
 

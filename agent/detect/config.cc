@@ -11,6 +11,9 @@ void add_detect_keys(config::Schema& s) {
   s.add({.key = "classification-file", .type = Type::kString,
          .help = "classification.config mapping classtypes to category and severity (default: built-in table)",
          .aliases = {"detect.classification-file"}});
+  s.add({.key = "detect.cache-dir", .type = config::Type::kString,
+         .help = "folder for compiled Hyperscan databases, reused while the rules' fast patterns are unchanged "
+                 "(start-up and reload without recompiling; empty: no cache)"});
   s.add({.key = "detect.rule-files", .type = Type::kStringList,
          .help = "Suricata rule files or folders to load (picket-agent --rules adds to them)",
          .aliases = {"rule-files"}});
@@ -31,6 +34,9 @@ EngineConfig engine_config_from(const config::Settings& s) {
   // Read only keys that are present: picketctl builds a smaller schema than picket-agent.
   for (const auto& k : s.keys_with_prefix("classification-file")) {
     if (k == "classification-file") c.classification_file = s.get_string(k);
+  }
+  for (const auto& k : s.keys_with_prefix("detect.cache-dir")) {
+    if (k == "detect.cache-dir") c.cache_dir = s.get_string(k);
   }
   for (const auto& k : s.keys_with_prefix("threshold-file")) {
     if (k == "threshold-file") c.threshold_file = s.get_string(k);

@@ -23,9 +23,9 @@ int transport_index(uint8_t ip_proto) { return ip_proto == 6 ? 0 : ip_proto == 1
 std::array<bool, kTransports> rule_transports(const Rule& r) {
   switch (r.proto) {
     case Proto::kIp: return {true, true, true};
-    case Proto::kTcp: case Proto::kTcpPkt: return {true, false, false};
+    case Proto::kTcp: case Proto::kTcpPkt: case Proto::kTcpStream: return {true, false, false};
     case Proto::kUdp: case Proto::kUdpPkt: return {false, true, false};
-    case Proto::kIcmp: return {false, false, true};
+    case Proto::kIcmp: case Proto::kIcmpv4: case Proto::kIcmpv6: return {false, false, true};
     default: break;
   }
   uint8_t t = proto_transport(r.proto);
@@ -64,9 +64,25 @@ bool has_payload_list(const Rule& r) {
 
 // Rules that inspect single packets even on TCP flows whose data also arrives as stream data.
 bool packet_only(const Rule& r) {
-  if (r.flow.no_stream) return true;
+  if (r.flow.no_stream || r.proto == Proto::kTcpPkt) return true;
   for (const auto& h : r.checks) {
     if (h.kind == HeaderCheck::kDsize) return true;
+  }
+  return false;
+}
+
+// A payload content placed from the start of the buffer (offset, depth, startswith, endswith): such a
+// rule is not checked on a window over a stream chunk boundary, whose start is not the stream's.
+bool anchored_payload(const Rule& r) {
+  for (const auto& l : r.lists) {
+    if (l.buf != Buf::kPayload) continue;
+    for (const auto& n : l.nodes) {
+      const auto* c = std::get_if<ContentNode>(&n);
+      if (c != nullptr && !c->relative() && (c->has_offset || c->has_depth || c->startswith || c->endswith)) {
+        return true;
+      }
+      if (!std::holds_alternative<ContentNode>(n)) return true;  // pcre, byte_*, isdataat: conservative
+    }
   }
   return false;
 }
@@ -156,7 +172,7 @@ std::shared_ptr<Engine> Engine::build(RuleSet set, const EngineConfig& cfg, Diag
   return e;
 }
 
-void Engine::build_groups(const std::string& /*cache_dir*/) {
+void Engine::build_groups(const std::string& cache_dir) {
   groups_.clear();
   for (int g = 0; g < kTransports * 2; ++g) groups_.push_back(std::make_unique<Group>());
   iponly_ = std::make_unique<IpOnly>();
@@ -200,12 +216,14 @@ void Engine::build_groups(const std::string& /*cache_dir*/) {
     for (auto& pf : grp.pf) {
       if (!pf) continue;
       std::string err;
-      if (!pf->compile(&err)) {
+      bool hit = false;
+      if (!pf->compile_cached(cache_dir, &err, &hit)) {
         // Cannot happen for literals; keep the engine usable by dropping the database.
         pf.reset();
         continue;
       }
       stats_.databases++;
+      stats_.cached_databases += hit ? 1 : 0;
       stats_.patterns += pf->size();
     }
   }
@@ -216,8 +234,20 @@ void Engine::build_groups(const std::string& /*cache_dir*/) {
     }
     for (auto r : g->nofp) seen_nofp[r] = true;
   }
+  stats_.from_cache = stats_.databases > 0 && stats_.cached_databases == stats_.databases;
   stats_.prefiltered = static_cast<size_t>(std::count(seen_fp.begin(), seen_fp.end(), true));
   stats_.no_fast_pattern = static_cast<size_t>(std::count(seen_nofp.begin(), seen_nofp.end(), true));
+  for (const auto& r : rules_) {
+    stats_.mixed += has_app_lists(r) && has_payload_list(r) ? 1 : 0;
+    for (const auto& l : r.lists) {
+      if (l.buf != Buf::kPayload) continue;
+      for (const auto& n : l.nodes) {
+        if (const auto* c = std::get_if<ContentNode>(&n); c != nullptr && !c->negated) {
+          stats_.max_payload_content = std::max(stats_.max_payload_content, std::min<size_t>(c->bytes.size(), 256));
+        }
+      }
+    }
+  }
   for (auto i : iponly_rules) iponly_->index.add(i, rules_[i]);
   iponly_->index.finish();
   stats_.iponly = iponly_rules.size();
@@ -272,8 +302,11 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
   switch (r.proto) {
     case Proto::kIp: break;
     case Proto::kTcp: case Proto::kTcpPkt: if (in.ip_proto != 6) return false; break;
+    case Proto::kTcpStream: if (in.ip_proto != 6 || in.kind == Input::kPacket) return false; break;
     case Proto::kUdp: case Proto::kUdpPkt: if (in.ip_proto != 17) return false; break;
     case Proto::kIcmp: if (in.ip_proto != 1 && in.ip_proto != 58) return false; break;
+    case Proto::kIcmpv4: if (in.ip_proto != 1) return false; break;
+    case Proto::kIcmpv6: if (in.ip_proto != 58) return false; break;
     default: {
       uint8_t t = proto_transport(r.proto);
       if (t != 0 && in.ip_proto != t) return false;
@@ -281,6 +314,7 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
     }
   }
   if (r.app_layer_protocol && ((in.app_proto == *r.app_layer_protocol) == r.negated_app_layer_protocol)) return false;
+  if (in.app_rules_only && !proto_is_app(r.proto) && !r.app_layer_protocol) return false;
   // Addresses and ports.
   auto fwd = [&] {
     return r.src.contains(in.src) && r.dst.contains(in.dst) && r.sp.contains(in.sp) && r.dp.contains(in.dp);
@@ -293,11 +327,13 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
   bool app = has_app_lists(r);
   bool payload = has_payload_list(r);
   if (app) {
+    // A rule mixing payload content and app-layer buffers matches a transaction together with the packet
+    // payload or stream chunk that completed it (the inspector sets kPayload on such transactions).
     if (in.kind != Input::kTransaction) return false;
-    if (payload) return false;  // mixed payload + app buffer rules: see README (limitation)
   } else if (payload) {
     if (in.kind == Input::kTransaction) return false;
     if (in.kind == Input::kPacket && in.tcp_stream_payload && !packet_only(r)) return false;
+    if (in.boundary && anchored_payload(r)) return false;
   } else if (in.kind != Input::kPacket) {
     return false;
   }
@@ -307,12 +343,14 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
   if (f.to_server && !in.to_server) return false;
   if (f.to_client && in.to_server) return false;
   if (f.only_stream && in.kind != Input::kStream) return false;
-  if (f.no_stream && in.kind == Input::kStream) return false;
+  if ((f.no_stream || r.proto == Proto::kTcpPkt) && in.kind == Input::kStream) return false;
   for (const auto& h : r.checks) {
     int64_t v = 0;
     switch (h.kind) {
       case HeaderCheck::kDsize:
         if (in.kind != Input::kPacket) return false;
+        // As Suricata 7+: "dsize:!N" needs a payload (an empty packet does not match it).
+        if (h.cmp.op == NumCmp::kNe && in.payload_len == 0) return false;
         v = in.payload_len;
         break;
       case HeaderCheck::kTtl: v = in.ttl; break;
@@ -381,6 +419,9 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
 }
 
 void Engine::match(const Input& in, FlowState* flow, MatchScratch& s, std::vector<Hit>* out) const {
+  // Without a flow (not tracked), flowbits still act within this one packet, as in a fresh flow.
+  FlowState packet_flow;
+  if (flow == nullptr && !names_.flowbits.empty()) flow = &packet_flow;
   if (flow != nullptr) {
     if (flow->generation != generation_) {
       // A reload renumbers flowbits; start this flow's bits afresh.
@@ -414,7 +455,8 @@ void Engine::match(const Input& in, FlowState* flow, MatchScratch& s, std::vecto
     }
     if (r.noalert) continue;
     if (in.kind == Input::kTransaction && flow != nullptr) {
-      uint64_t key = (static_cast<uint64_t>(ri) << 32) ^ in.tx_id;
+      // Per direction, as Suricata keeps a transaction's detection state per direction.
+      uint64_t key = (static_cast<uint64_t>(ri) << 32) ^ in.tx_id ^ (in.to_server ? 0 : uint64_t{1} << 63);
       if (!flow->tx_alerted.insert(key).second) continue;
     }
     if (!thresholds_->decide(r, in.src, in.dst, in.flow_id, in.ts_us)) continue;

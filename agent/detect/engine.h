@@ -31,7 +31,7 @@ struct EngineConfig {
   Vars vars = default_vars();
   std::string classification_file;  // empty: built-in table
   std::string threshold_file;       // empty: none
-  std::string cache_dir;            // empty: no Hyperscan database cache
+  std::string cache_dir;            // compiled Hyperscan databases cached here (empty: no cache)
   size_t payload_excerpt = 256;     // bytes of payload copied into an alert
 };
 
@@ -55,9 +55,12 @@ struct EngineStats {
   size_t prefiltered = 0;   // rules reached through a Hyperscan fast pattern
   size_t iponly = 0;        // rules in the IP-only index
   size_t no_fast_pattern = 0;
+  size_t mixed = 0;         // rules with both payload content and app-layer buffers
+  size_t max_payload_content = 0;  // longest payload content (capped at 256): the stream boundary window
   size_t patterns = 0;      // distinct literals over all databases
   size_t databases = 0;
-  bool from_cache = false;
+  size_t cached_databases = 0;  // read from EngineConfig::cache_dir instead of compiled
+  bool from_cache = false;      // every database came from the cache
   double build_seconds = 0;
 };
 

@@ -25,7 +25,7 @@ namespace picket::detect {
 // (rule, transaction) pairs have alerted already.
 struct FlowState {
   std::vector<uint8_t> flowbits;  // indexed by flowbit id
-  std::unordered_set<uint64_t> tx_alerted;  // (rule index << 32) | tx_id
+  std::unordered_set<uint64_t> tx_alerted;  // (rule index << 32) ^ tx_id ^ (to_client << 63)
   bool iponly_done[2] = {false, false};     // IP-only rules checked for this direction
   uint64_t generation = 0;                  // engine generation the flowbit ids belong to
   bool passed = false;                      // a pass rule matched: no more inspection of this flow
@@ -59,6 +59,12 @@ struct Input {
   // kPacket only: TCP payload of this flow reaches the engine as stream data (kStream) too, so payload
   // rules wait for it unless they are packet-only (dsize, flow:no_stream).
   bool tcp_stream_payload = false;
+  // Re-inspection once the flow's app protocol became known (the packet or stream chunk that led to its
+  // detection was first inspected without it): only rules that depend on the app protocol are checked.
+  bool app_rules_only = false;
+  // kStream: a window over the boundary of two stream chunks (the end of the previous one and the start of
+  // this one); rules anchored to the start of the buffer (offset, depth, startswith) are not checked on it.
+  bool boundary = false;
 
   // Where and when.
   uint64_t pcap_cnt = 0;

@@ -76,7 +76,18 @@ constexpr std::array kTlsBufs = {
 struct DetectSlot : flow::FlowSlot {
   FlowState state;
   bool seen_dir[2] = {false, false};
+  bool tcp_established = false;  // the session state after the previous packet
   uint64_t dns_tx = 0;
+  // The last stream chunk, kept (copied) while the app protocol is unknown, for re-inspection once it is
+  // detected, and while the engine has rules mixing payload and app-layer buffers (their payload part).
+  std::vector<uint8_t> chunk;
+  uint64_t chunk_pkt = 0;
+  int chunk_dir = -1;
+  // Per direction: the end of the stream data inspected so far (up to the longest payload content less
+  // one byte), so that a content split across two chunks is seen in a window over the boundary; and the
+  // rules that alerted on the last chunk (a match wholly inside the old tail must not alert twice).
+  std::vector<uint8_t> tail[2];
+  std::vector<uint32_t> last_alerted[2];
   uint64_t alert_pkt = 0;              // pcap_cnt of the packet the rules below alerted on
   std::vector<uint32_t> alerted_rules;  // one alert per rule per packet
 };
@@ -85,6 +96,7 @@ struct Worker {
   std::shared_ptr<const Engine> engine;
   std::unique_ptr<MatchScratch> scratch;
   std::vector<Hit> hits;
+  std::vector<uint8_t> window;  // boundary window between two stream chunks
 };
 
 class DetectInspector : public pipeline::Inspector {
@@ -97,18 +109,19 @@ class DetectInspector : public pipeline::Inspector {
                  flow::Direction d) override {
     if (!p.has_ip()) return;
     Worker& w = worker(ctx.worker);
-    Input in = base_input(p, f, d);
-    in.kind = Input::kPacket;
+    Input in = packet_input(p, f, d);
     if (f != nullptr) {
       auto& slot = slot_of(*f);
       int di = flow::dir_index(d);
       in.first_in_direction = !slot.seen_dir[di];
       slot.seen_dir[di] = true;
+      // A TCP packet is "established" when the session was before it, as in Suricata: the ACK that
+      // completes the handshake is not.
+      if (p.is_tcp()) {
+        in.established = slot.tcp_established;
+        slot.tcp_established = f->established();
+      }
     }
-    in.payload_len = static_cast<uint32_t>(p.payload.size());
-    if (!p.payload.empty()) in.set(Buf::kPayload, p.payload);
-    // TCP payload with a flow is inspected as stream data (on_stream), like Suricata's raw stream.
-    in.tcp_stream_payload = p.is_tcp() && f != nullptr;
     run(ctx, w, in, f, d, &p, nullptr, p.payload, false);
   }
 
@@ -119,7 +132,40 @@ class DetectInspector : public pipeline::Inspector {
     Input in = base_input(p, &f, d);
     in.kind = Input::kStream;
     in.set(Buf::kPayload, data);
-    run(ctx, w, in, &f, d, &p, nullptr, data, true);
+    if (w.engine && (f.app_proto == flow::AppProto::kUnknown || w.engine->stats().mixed > 0)) {
+      auto& slot = slot_of(f);
+      if (slot.chunk_pkt != p.pcap_cnt || slot.chunk_dir != flow::dir_index(d)) slot.chunk.clear();
+      slot.chunk.insert(slot.chunk.end(), data.begin(), data.end());
+      slot.chunk_pkt = p.pcap_cnt;
+      slot.chunk_dir = flow::dir_index(d);
+    }
+    size_t keep = w.engine ? w.engine->stats().max_payload_content : 0;
+    if (keep <= 1) {
+      run(ctx, w, in, &f, d, &p, nullptr, data, true);
+      return;
+    }
+    keep -= 1;
+    auto& slot = slot_of(f);
+    const int di = flow::dir_index(d);
+    std::vector<uint32_t> alerted;
+    if (!slot.tail[di].empty()) {
+      // Window over the boundary: the old tail and the start of the new data.
+      w.window.assign(slot.tail[di].begin(), slot.tail[di].end());
+      w.window.insert(w.window.end(), data.begin(), data.begin() + static_cast<ptrdiff_t>(std::min(keep, data.size())));
+      Input win = in;
+      win.boundary = true;
+      win.set(Buf::kPayload, std::span<const uint8_t>(w.window));
+      run(ctx, w, win, &f, d, &p, nullptr, data, true, &alerted, &slot.last_alerted[di]);
+    }
+    run(ctx, w, in, &f, d, &p, nullptr, data, true, &alerted, nullptr);
+    slot.last_alerted[di] = std::move(alerted);
+    auto& tail = slot.tail[di];
+    if (data.size() >= keep) {
+      tail.assign(data.end() - static_cast<ptrdiff_t>(keep), data.end());
+    } else {
+      tail.insert(tail.end(), data.begin(), data.end());
+      if (tail.size() > keep) tail.erase(tail.begin(), tail.end() - static_cast<ptrdiff_t>(keep));
+    }
   }
 
   void on_app_event(const pipeline::InspectContext& ctx, flow::Flow& f, flow::Direction d,
@@ -131,7 +177,43 @@ class DetectInspector : public pipeline::Inspector {
     auto set = [&](Buf b, std::string_view v) {
       if (!v.empty()) in.set(b, v);
     };
+    // The payload part of rules that mix payload content and app-layer buffers: the datagram or the
+    // stream data of this packet that completed the event.
+    if (w.engine && w.engine->stats().mixed > 0) {
+      if (!p.is_tcp()) {
+        if (!p.payload.empty()) in.set(Buf::kPayload, p.payload);
+      } else {
+        const auto& slot = slot_of(f);
+        if (slot.chunk_pkt == p.pcap_cnt && slot.chunk_dir == flow::dir_index(d) && !slot.chunk.empty()) {
+          in.set(Buf::kPayload, std::span<const uint8_t>(slot.chunk));
+        }
+      }
+    }
     switch (ev.kind) {
+      case K::kProtocolDetected: {
+        // The packet (and stream chunk) that led to detection were inspected before the flow had its app
+        // protocol: inspect them again for the rules that depend on it.
+        if (ev.proto == app::AppProto::kUnknown) return;
+        // TCP packets are not (Suricata detects the protocol of TCP data once it is acknowledged, after
+        // that packet): only datagrams and the stream chunk are.
+        if (!p.is_tcp()) {
+          Input pin = packet_input(p, &f, d);
+          pin.app_rules_only = true;
+          pin.first_in_direction = false;
+          run(ctx, w, pin, &f, d, &p, nullptr, p.payload, false);
+        }
+        auto& slot = slot_of(f);
+        if (p.is_tcp() && slot.chunk_pkt == p.pcap_cnt && !slot.chunk.empty()) {
+          flow::Direction cd = slot.chunk_dir == 0 ? flow::Direction::kToServer : flow::Direction::kToClient;
+          Input sin = base_input(p, &f, cd);
+          sin.kind = Input::kStream;
+          sin.app_rules_only = true;
+          std::vector<uint8_t> copy = slot.chunk;  // run() may not touch slot.chunk, but keep it simple
+          sin.set(Buf::kPayload, std::span<const uint8_t>(copy));
+          run(ctx, w, sin, &f, cd, &p, nullptr, copy, true);
+        }
+        return;
+      }
       case K::kHttpRequestHeaders:
       case K::kHttpRequestComplete:
       case K::kHttpResponseHeaders:
@@ -154,16 +236,29 @@ class DetectInspector : public pipeline::Inspector {
         return;
       }
       case K::kDnsMessage: {
-        if (ev.dns == nullptr || ev.dns->is_response()) return;
+        if (ev.dns == nullptr) return;
         in.app_proto = Proto::kDns;
         auto& slot = slot_of(f);
-        in.tx_id = slot.dns_tx++;
+        const bool resp = ev.dns->is_response();
+        // A response belongs to its query's transaction (the previous one on this flow).
+        in.tx_id = resp && slot.dns_tx > 0 ? slot.dns_tx - 1 : slot.dns_tx++;
+        Input base = in;
+        base.present = in.present & (uint64_t{1} << static_cast<int>(Buf::kPayload));
+        // One inspection per name (Suricata's multi-buffers): dns.query (requests) and dns.query.name for
+        // each question, dns.answer.name for each answer of a response.
         for (size_t i = 0; i < ev.dns->questions.size(); ++i) {
-          Input q = in;
-          q.present = 0;
-          auto name = app::dns_buffer(*ev.dns, app::StickyBuffer::kDnsQuery, i);
-          q.set(Buf::kDnsQuery, name);
+          Input q = base;
+          std::string_view name = ev.dns->questions[i].name;
+          if (!resp) q.set(Buf::kDnsQuery, name);
+          q.set(Buf::kDnsQueryName, name);
           run(ctx, w, q, &f, d, &p, &ev, {}, false);
+        }
+        if (resp) {
+          for (const auto& a : ev.dns->answers) {
+            Input q = base;
+            q.set(Buf::kDnsAnswerName, std::string_view(a.name));
+            run(ctx, w, q, &f, d, &p, &ev, {}, false);
+          }
         }
         return;
       }
@@ -198,6 +293,20 @@ class DetectInspector : public pipeline::Inspector {
   static DetectSlot& slot_of(flow::Flow& f) {
     if (!f.detect) f.detect = std::make_unique<DetectSlot>();
     return static_cast<DetectSlot&>(*f.detect);
+  }
+
+  static Input packet_input(const decode::Packet& p, const flow::Flow* f, flow::Direction d) {
+    Input in = base_input(p, f, d);
+    in.kind = Input::kPacket;
+    in.payload_len = static_cast<uint32_t>(p.payload.size());
+    if (!p.payload.empty()) in.set(Buf::kPayload, p.payload);
+    // TCP payload with a flow is inspected as stream data (on_stream), like Suricata's raw stream; data on
+    // a SYN (TCP Fast Open, or a bogus SYN) is inspected as a packet, as Suricata does.
+    // Without a handshake (and no midstream pickup) the stream module does not track the session: the
+    // payload is then inspected here, as Suricata inspects packets of a flow without a TCP session.
+    in.tcp_stream_payload = p.is_tcp() && f != nullptr && (p.tcp_flags & 0x02) == 0 &&
+                            ((f->seen_syn && f->seen_synack) || f->midstream);
+    return in;
   }
 
   static Input base_input(const decode::Packet& p, const flow::Flow* f, flow::Direction d) {
@@ -240,12 +349,15 @@ class DetectInspector : public pipeline::Inspector {
   }
 
   void run(const pipeline::InspectContext& ctx, Worker& w, const Input& in, flow::Flow* f, flow::Direction d,
-           const decode::Packet* p, const pipeline::AppEvent* ev, std::span<const uint8_t> payload, bool stream) {
+           const decode::Packet* p, const pipeline::AppEvent* ev, std::span<const uint8_t> payload, bool stream,
+           std::vector<uint32_t>* record = nullptr, const std::vector<uint32_t>* skip = nullptr) {
     if (!w.engine) return;
     DetectSlot* slot = f != nullptr ? &slot_of(*f) : nullptr;
     w.hits.clear();
     w.engine->match(in, slot != nullptr ? &slot->state : nullptr, *w.scratch, &w.hits);
     for (const auto& h : w.hits) {
+      if (skip != nullptr && std::find(skip->begin(), skip->end(), h.rule) != skip->end()) continue;
+      if (record != nullptr) record->push_back(h.rule);
       if (slot != nullptr && in.kind != Input::kTransaction) {
         if (slot->alert_pkt != in.pcap_cnt) {
           slot->alert_pkt = in.pcap_cnt;

@@ -145,7 +145,7 @@ bool finish_rule(Rule& r, std::string* err) {
       *err = "buffer " + std::string(buffer_name(l.buf)) + " needs tcp, rule is udp";
       return false;
     }
-    if (r.proto == Proto::kIcmp) {
+    if (r.proto == Proto::kIcmp || r.proto == Proto::kIcmpv4 || r.proto == Proto::kIcmpv6) {
       *err = "buffer " + std::string(buffer_name(l.buf)) + " does not apply to icmp";
       return false;
     }

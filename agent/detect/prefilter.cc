@@ -1,6 +1,12 @@
 #include "agent/detect/prefilter.h"
 
 #include <hs/hs.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace picket::detect {
 namespace {
@@ -51,6 +57,66 @@ bool Prefilter::compile(std::string* err) {
     db_ = nullptr;
     return false;
   }
+  return true;
+}
+
+namespace {
+
+uint64_t fnv1a(std::string_view s, uint64_t h) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+bool Prefilter::compile_cached(const std::string& dir, std::string* err, bool* hit) {
+  *hit = false;
+  if (dir.empty() || lits_.empty()) return compile(err);
+  // 128-bit key: two FNV-1a runs with different offsets over the literal list and the Hyperscan version.
+  std::string material = hs_version();
+  for (const auto& l : lits_) {
+    material += std::to_string(l.bytes.size()) + ":" + l.bytes + ":" + std::to_string(l.flags) + ":" +
+                std::to_string(l.id) + ";";
+  }
+  char name[64];
+  std::snprintf(name, sizeof name, "%016llx%016llx.hsdb",
+                static_cast<unsigned long long>(fnv1a(material, 14695981039346656037ull)),
+                static_cast<unsigned long long>(fnv1a(material, 0x9e3779b97f4a7c15ull)));
+  namespace fs = std::filesystem;
+  fs::path path = fs::path(dir) / name;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      if (deserialize(ss.str())) {
+        *hit = true;
+        return true;
+      }
+    }
+  }
+  if (!compile(err)) return false;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string bytes = serialize();
+  if (bytes.empty()) return true;
+  fs::path tmp = path;
+  tmp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return true;
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      return true;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
   return true;
 }
 

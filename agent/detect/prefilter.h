@@ -45,6 +45,10 @@ class Prefilter {
   void add(std::string_view literal, bool nocase, unsigned id);
   size_t size() const { return lits_.size(); }
   bool compile(std::string* err);
+  // compile() through an on-disk cache: the database is read from `dir`/<key>.hsdb when present and valid
+  // (the key hashes the literals, their flags and ids, and the Hyperscan version), else compiled and written
+  // there (atomically, errors ignored: the cache is an optimisation). Sets *hit when read from the cache.
+  bool compile_cached(const std::string& dir, std::string* err, bool* hit);
   // Serialised database (for the on-disk cache) and loading from it.
   std::string serialize() const;
   bool deserialize(const std::string& bytes);

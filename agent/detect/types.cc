@@ -30,6 +30,8 @@ constexpr std::array kProtos = {
     ProtoInfo{Proto::kEnip, "enip", 0},      ProtoInfo{Proto::kHttp2, "http2", 6},
     ProtoInfo{Proto::kQuic, "quic", 17},     ProtoInfo{Proto::kRfb, "rfb", 6},
     ProtoInfo{Proto::kTcpPkt, "tcp-pkt", 6}, ProtoInfo{Proto::kUdpPkt, "udp-pkt", 17},
+    ProtoInfo{Proto::kIcmpv4, "icmpv4", 1},  ProtoInfo{Proto::kIcmpv6, "icmpv6", 58},
+    ProtoInfo{Proto::kTcpStream, "tcp-stream", 6},
 };
 
 struct BufInfo {
@@ -69,6 +71,9 @@ constexpr std::array kBufs = {
     BufInfo{Buf::kHttpProtocol, "http.protocol", 0, Proto::kHttp},
     BufInfo{Buf::kFileData, "file.data", 0, Proto::kIp},
     BufInfo{Buf::kDnsQuery, "dns.query", 1, Proto::kDns},
+    // Suricata 8 multi-buffers: question names of requests and responses, answer names of responses.
+    BufInfo{Buf::kDnsQueryName, "dns.query.name", 0, Proto::kDns},
+    BufInfo{Buf::kDnsAnswerName, "dns.answer.name", 2, Proto::kDns},
     BufInfo{Buf::kTlsSni, "tls.sni", 1, Proto::kTls},
     BufInfo{Buf::kTlsCertSubject, "tls.cert_subject", 2, Proto::kTls},
     BufInfo{Buf::kTlsCertIssuer, "tls.cert_issuer", 2, Proto::kTls},

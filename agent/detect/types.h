@@ -16,7 +16,7 @@ enum class Action : uint8_t { kAlert, kPass, kDrop, kReject };
 enum class Proto : uint8_t {
   kIp, kTcp, kUdp, kIcmp, kHttp, kDns, kTls, kSmtp, kFtp, kSsh, kSmb, kDcerpc, kNfs, kSnmp, kSip, kRdp,
   kImap, kPop3, kKrb5, kDhcp, kNtp, kTftp, kIrc, kMqtt, kModbus, kDnp3, kEnip, kHttp2, kQuic, kRfb, kTcpPkt,
-  kUdpPkt,
+  kUdpPkt, kIcmpv4, kIcmpv6, kTcpStream,
 };
 bool proto_by_name(std::string_view name, Proto* out);
 std::string_view proto_name(Proto p);
@@ -24,7 +24,7 @@ std::string_view proto_name(Proto p);
 uint8_t proto_transport(Proto p);
 inline bool proto_is_app(Proto p) {
   return p != Proto::kIp && p != Proto::kTcp && p != Proto::kUdp && p != Proto::kIcmp && p != Proto::kTcpPkt &&
-         p != Proto::kUdpPkt;
+         p != Proto::kUdpPkt && p != Proto::kIcmpv4 && p != Proto::kIcmpv6 && p != Proto::kTcpStream;
 }
 
 // Inspection buffers. kPayload is the packet payload or reassembled stream data (a content without a
@@ -35,7 +35,7 @@ enum class Buf : uint8_t {
   kHttpHeaderNames, kHttpCookie, kHttpContentType, kHttpContentLen, kHttpRequestLine, kHttpRequestBody,
   kHttpStatCode, kHttpStatMsg, kHttpResponseLine, kHttpResponseBody, kHttpStart, kHttpReferer, kHttpAccept,
   kHttpAcceptEnc, kHttpAcceptLang, kHttpConnection, kHttpLocation, kHttpServer, kHttpProtocol,
-  kFileData, kDnsQuery, kTlsSni, kTlsCertSubject, kTlsCertIssuer, kTlsCertSerial, kTlsCertFingerprint,
+  kFileData, kDnsQuery, kDnsQueryName, kDnsAnswerName, kTlsSni, kTlsCertSubject, kTlsCertIssuer, kTlsCertSerial, kTlsCertFingerprint,
   kTlsCerts, kTlsVersion, kJa3Hash, kJa3String, kJa3sHash, kJa3sString, kSshSoftware, kSshProto,
   kBase64Data,
   kCount,

@@ -13,7 +13,6 @@ void ascii_lower(std::string_view in, std::string& out) {
 void LogEvent::clear() {
   used_ = 0;
   raw_.clear();
-  raw_lower_.clear();
   product_.clear();
   category_.clear();
   n_services_ = 0;
@@ -23,30 +22,32 @@ void LogEvent::clear() {
 }
 
 void LogEvent::set(std::string_view name, std::string_view value) {
+  const uint32_t sig = name_sig(name);
   for (size_t i = 0; i < used_; ++i) {
-    if (fields_[i].name == name) {
+    if (fields_[i].sig == sig && fields_[i].name == name) {
       fields_[i].value.assign(value);
-      ascii_lower(value, fields_[i].lower);
       return;
     }
   }
   if (used_ == fields_.size()) fields_.emplace_back();
   LogField& f = fields_[used_++];
-  f.name.assign(name);
+  if (f.sig != sig || f.name != name) {  // a reused slot usually holds the same name as on the last line
+    f.name.assign(name);
+    f.sig = sig;
+  }
   f.value.assign(value);
-  ascii_lower(value, f.lower);
 }
 
 const LogField* LogEvent::find(std::string_view name) const {
+  const uint32_t sig = name_sig(name);
   for (size_t i = 0; i < used_; ++i) {
-    if (fields_[i].name == name) return &fields_[i];
+    if (fields_[i].sig == sig && fields_[i].name == name) return &fields_[i];
   }
   return nullptr;
 }
 
 void LogEvent::set_raw(std::string_view line) {
   raw_.assign(line);
-  ascii_lower(line, raw_lower_);
 }
 
 void LogEvent::add_service(std::string_view s) {

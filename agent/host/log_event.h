@@ -1,14 +1,15 @@
 #pragma once
 // One parsed log event: the raw line, its time, its Sigma log source (product, category, services) and its
 // fields under the names Sigma rules use. Parsers fill one reused LogEvent per line (clear() keeps every
-// buffer's capacity), so the hot path allocates nothing once warmed up.
+// buffer's capacity), so the hot path allocates nothing once warmed up. Values keep their case: Sigma's
+// case-insensitive matching folds ASCII case while comparing (sigma/value.cc), without lowercased copies.
 //
 //   picket::host::LogEvent ev;
 //   ev.clear();
 //   ev.set_raw("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186");
 //   ev.add_service("sshd");
 //   ev.set("user", "webmaster");
-//   if (const auto* f = ev.find("user")) use(f->value, f->lower);
+//   if (const auto* f = ev.find("user")) use(f->value);
 //
 // Plain value; one thread at a time.
 #include <cstdint>
@@ -21,8 +22,15 @@ namespace picket::host {
 struct LogField {
   std::string name;
   std::string value;
-  std::string lower;  // ASCII-lowercased value: Sigma's default string matching is case-insensitive
+  uint32_t sig = 0;  // name_sig(name): most lookups that miss are decided without comparing bytes
 };
+
+// Length and first and last byte of a field name, packed.
+inline uint32_t name_sig(std::string_view name) {
+  if (name.empty()) return 0;
+  return static_cast<uint32_t>(name.size()) << 16 | static_cast<uint32_t>(static_cast<uint8_t>(name.front())) << 8 |
+         static_cast<uint8_t>(name.back());
+}
 
 // ASCII lowercase of `in` into `out` (out is overwritten).
 void ascii_lower(std::string_view in, std::string& out);
@@ -38,12 +46,11 @@ class LogEvent {
 
   void set_raw(std::string_view line);
   const std::string& raw() const { return raw_; }
-  const std::string& raw_lower() const { return raw_lower_; }
 
-  // Log source (lowercase). A line may belong to several services: an auth.log sshd line is service "auth"
-  // and service "sshd".
-  void set_product(std::string_view p) { product_.assign(p); }
-  void set_category(std::string_view c) { category_.assign(c); }
+  // Log source (stored lowercase). A line may belong to several services: an auth.log sshd line is service
+  // "auth" and service "sshd".
+  void set_product(std::string_view p) { ascii_lower(p, product_); }
+  void set_category(std::string_view c) { ascii_lower(c, category_); }
   void add_service(std::string_view s);
   const std::string& product() const { return product_; }
   const std::string& category() const { return category_; }
@@ -59,7 +66,6 @@ class LogEvent {
   std::vector<LogField> fields_;
   size_t used_ = 0;
   std::string raw_;
-  std::string raw_lower_;
   std::string product_;
   std::string category_;
   std::string services_[3];

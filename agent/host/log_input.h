@@ -78,6 +78,7 @@ class LogInputService {
   // Offline end of input: every file's unterminated last line, then flush_idle().
   void finish();
   const LogInputStats& stats() const { return stats_; }
+  size_t input_count() const { return inputs_.size(); }
 
  private:
   struct Input {

@@ -8,8 +8,12 @@ using flow::Direction;
 using flow::Flow;
 
 struct Worker::AppSlot : flow::FlowSlot {
-  AppSlot(const app::AppLimits& l, app::AppCounters& c, uint16_t port) : state(l, c, port) {}
-  app::AppState state;
+  AppSlot(const app::AppLimits& l, app::AppCounters& c, uint16_t port)
+      : state(std::make_unique<app::AppState>(l, c, port)) {}
+  // The parser state; released (null) as soon as both directions of a TCP flow closed, so a closed flow
+  // that waits for its timeout holds no parser buffers.
+  std::unique_ptr<app::AppState> state;
+  uint8_t closed = 0;  // bit per direction that reported on_close
   uint64_t http_logged = 0;  // transactions with a lower id were logged
   bool tls_logged = false;
   bool proto_counted = false;
@@ -43,10 +47,13 @@ Worker::Worker(unsigned id, const PipelineConfig& cfg, std::span<Inspector* cons
       alerts_(alerts),
       eve_(eve),
       types_(types),
+      app_limits_(cfg.app),
       flows_(cfg.flow, [this](Flow& f) { end_flow(f); }),
       reasm_(cfg.stream) {
   ctx_.worker = id_;
   ctx_.sink = alerts_;
+  // Bodies are kept for rules (file_data, http.request_body ...); without an inspector nobody reads them.
+  app_limits_.http_keep_bodies = !inspectors_.empty();
 }
 
 Worker::~Worker() = default;
@@ -58,7 +65,7 @@ void Worker::log(std::string line) {
 }
 
 Worker::AppSlot* Worker::app_slot(Flow& f) {
-  if (!f.app) f.app = std::make_unique<AppSlot>(cfg_.app, app_counters_, f.key.server_port);
+  if (!f.app) f.app = std::make_unique<AppSlot>(app_limits_, app_counters_, f.key.server_port);
   return static_cast<AppSlot*>(f.app.get());
 }
 
@@ -76,13 +83,16 @@ void Worker::process(const decode::Packet& p) {
       reasm_.on_packet(*f, p, dir, *this);
     } else if (p.is_udp() && !p.payload.empty()) {
       AppSlot* a = app_slot(*f);
-      cur_flow_ = f;
-      cur_packet_ = &p;
-      a->state.on_datagram(to_app(dir), p.payload, p.sp, p.dp, this);
-      cur_flow_ = nullptr;
-      if (f->app_proto == flow::AppProto::kUnknown && a->state.detection_done()) {
-        f->app_proto = a->state.proto() == app::AppProto::kUnknown ? flow::AppProto::kFailed
-                                                                    : static_cast<flow::AppProto>(a->state.proto());
+      if (a->state) {
+        cur_flow_ = f;
+        cur_packet_ = &p;
+        a->state->on_datagram(to_app(dir), p.payload, p.sp, p.dp, this);
+        cur_flow_ = nullptr;
+        if (f->app_proto == flow::AppProto::kUnknown && a->state->detection_done()) {
+          f->app_proto = a->state->proto() == app::AppProto::kUnknown
+                             ? flow::AppProto::kFailed
+                             : static_cast<flow::AppProto>(a->state->proto());
+        }
       }
     }
   }
@@ -93,27 +103,34 @@ void Worker::on_data(Flow& f, Direction dir, std::span<const uint8_t> data, uint
                      const decode::Packet& packet) {
   for (Inspector* i : inspectors_) i->on_stream(ctx_, f, dir, data, offset, packet);
   AppSlot* a = app_slot(f);
+  if (!a->state) return;
   Flow* saved_flow = cur_flow_;
   const decode::Packet* saved_packet = cur_packet_;
   cur_flow_ = &f;
   cur_packet_ = &packet;
-  a->state.on_data(to_app(dir), data, this);
+  a->state->on_data(to_app(dir), data, this);
   cur_flow_ = saved_flow;
   cur_packet_ = saved_packet;
 }
 
 void Worker::on_gap(Flow& f, Direction dir) {
-  if (f.app) static_cast<AppSlot*>(f.app.get())->state.on_gap(to_app(dir));
+  auto* a = static_cast<AppSlot*>(f.app.get());
+  if (a != nullptr && a->state) a->state->on_gap(to_app(dir));
 }
 
 void Worker::on_close(Flow& f, Direction dir) {
-  if (!f.app) return;
+  auto* a = static_cast<AppSlot*>(f.app.get());
+  if (a == nullptr || !a->state) return;
   static const decode::Packet kNone{};
   Flow* saved_flow = cur_flow_;
   const decode::Packet* saved_packet = cur_packet_;
   cur_flow_ = &f;
   if (cur_packet_ == nullptr) cur_packet_ = &kNone;
-  static_cast<AppSlot*>(f.app.get())->state.on_close(to_app(dir), this);
+  a->state->on_close(to_app(dir), this);
+  a->closed |= static_cast<uint8_t>(1u << flow::dir_index(dir));
+  // Both directions ended (FIN both ways or RST): nothing more can reach the parser, so log what is left
+  // and free its buffers now instead of when the closed flow times out.
+  if (a->closed == 3) finish_app(f, *a, f.last_ts_us);
   cur_flow_ = saved_flow;
   cur_packet_ = saved_packet;
 }
@@ -177,28 +194,34 @@ void Worker::end_flow(Flow& f) {
   reasm_.on_flow_end(f, nullptr, *this);
   if (f.app) {
     auto* a = static_cast<AppSlot*>(f.app.get());
-    if (f.app_proto == flow::AppProto::kUnknown && a->state.detection_done()) {
-      f.app_proto = a->state.proto() == app::AppProto::kUnknown ? flow::AppProto::kFailed
-                                                                  : static_cast<flow::AppProto>(a->state.proto());
-    }
-    // Transactions that never completed (no response, flow cut) are logged at flow end, as Suricata does.
-    if (const app::HttpParser* h = a->state.http()) {
-      for (const app::HttpTx& tx : h->transactions()) {
-        if (tx.id < a->http_logged || !tx.request.headers_complete) continue;
-        a->http_logged = tx.id + 1;
-        ++st_.http_tx;
-        if (types_.http) log(output::render_http(f, tx, f.last_ts_us, cfg_.redaction));
-      }
-    }
-    if (const app::TlsParser* t = a->state.tls(); t != nullptr && !a->tls_logged && t->client_hello().present) {
-      a->tls_logged = true;
-      ++st_.tls_handshakes;
-      if (types_.tls) log(output::render_tls(f, *t, f.last_ts_us));
-    }
+    if (a->state) finish_app(f, *a, f.last_ts_us);
   }
   if (f.app_proto != flow::AppProto::kUnknown) ++st_.app_flows[app_index(f.app_proto)];
   for (Inspector* i : inspectors_) i->on_flow_end(ctx_, f);
   if (types_.flow) log(output::render_flow(f));
+}
+
+void Worker::finish_app(Flow& f, AppSlot& a, int64_t ts) {
+  if (f.app_proto == flow::AppProto::kUnknown && a.state->detection_done()) {
+    f.app_proto = a.state->proto() == app::AppProto::kUnknown ? flow::AppProto::kFailed
+                                                                : static_cast<flow::AppProto>(a.state->proto());
+  }
+  // Transactions that never completed (no response, flow cut) are logged when the flow ends, as Suricata
+  // does.
+  if (const app::HttpParser* h = a.state->http()) {
+    for (const app::HttpTx& tx : h->transactions()) {
+      if (tx.id < a.http_logged || !tx.request.headers_complete) continue;
+      a.http_logged = tx.id + 1;
+      ++st_.http_tx;
+      if (types_.http) log(output::render_http(f, tx, ts, cfg_.redaction));
+    }
+  }
+  if (const app::TlsParser* t = a.state->tls(); t != nullptr && !a.tls_logged && t->client_hello().present) {
+    a.tls_logged = true;
+    ++st_.tls_handshakes;
+    if (types_.tls) log(output::render_tls(f, *t, ts));
+  }
+  a.state.reset();
 }
 
 void Worker::finish() { flows_.flush(); }

@@ -11,6 +11,9 @@
 // and for UDP the app parser on the datagram. Packets whose transport checksum was checked and found
 // invalid reach on_packet but not reassembly or the app layer (as Suricata does).
 //
+// A TCP flow whose two directions closed has its app-layer state logged and freed right away (not at the
+// flow's timeout). With no inspector, HTTP bodies are not kept (AppLimits::http_keep_bodies).
+//
 // One thread calls a Worker; nothing in it is locked. The EVE sink and the AlertSink are thread-safe.
 #include <cstdint>
 #include <memory>
@@ -61,6 +64,8 @@ class Worker final : public stream::StreamSink, public app::AppEventSink {
   struct AppSlot;
   AppSlot* app_slot(flow::Flow& f);
   void end_flow(flow::Flow& f);
+  // Ends the flow's app-layer state: logs transactions/handshakes not logged yet, frees the parser.
+  void finish_app(flow::Flow& f, AppSlot& a, int64_t ts);
   void log(std::string line);
 
   unsigned id_;
@@ -70,6 +75,7 @@ class Worker final : public stream::StreamSink, public app::AppEventSink {
   output::EveSink* eve_;
   output::EveTypes types_;
   InspectContext ctx_;
+  app::AppLimits app_limits_;      // cfg.app, adjusted (see the constructor); before flows_
   app::AppCounters app_counters_;  // before flows_: flows' app state refers to it
   flow::FlowTable flows_;
   stream::Reassembler reasm_;

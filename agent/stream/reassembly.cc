@@ -236,6 +236,7 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
         x.closed = true;
         sink.on_close(f, static_cast<Direction>(i));
       }
+      free_queue(x);  // nothing queued after a reset will be delivered: free it now, not at flow end
     }
     return;
   }

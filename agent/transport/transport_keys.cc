@@ -44,6 +44,12 @@ void add_transport_keys(config::Schema& s) {
          .help = "resend from the last Ack when a batch is not acknowledged within this time"});
   s.add({.key = "transport.resend-rate", .type = Type::kInt, .default_value = "200000", .help = "alerts per second at most while resending after a reconnect",
          .min = 100});
+  s.add({.key = "transport.forward-offline", .type = Type::kBool, .default_value = "false",
+         .help = "offline modes (--read-pcap, --read-log, --scan-path) also deliver their alerts to the collector "
+                 "through the spool, and wait for the acknowledgement before exiting"});
+  s.add({.key = "transport.forward-timeout", .type = Type::kDuration, .default_value = "60s",
+         .help = "with transport.forward-offline: longest wait for the collector's acknowledgement at exit "
+                 "(unacknowledged alerts stay in the spool; exit status 1)"});
   s.add({.key = "transport.max-message-size", .type = Type::kSize, .default_value = "8MB", .help = "the collector's ingest.max-message-size; every frame stays below it",
          .min = 65536});
 }

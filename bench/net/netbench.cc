@@ -4,6 +4,9 @@
 // app-layer parsing, EVE flow/http/dns/tls events.
 //
 //   picket-netbench FILE EVE [KEY=VALUE]...      (e.g. detect.workers=1)
+//   PICKET_NETBENCH_INSPECTOR=1 picket-netbench ...  adds a no-op inspector: the pipeline then works as
+//                                                   with rules loaded (HTTP bodies kept for inspection)
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -14,6 +17,15 @@
 #include "agent/pipeline/offline.h"
 #include "agent/pipeline/pipeline_config.h"
 #include "common/config.h"
+
+namespace {
+// Looks at nothing; its presence alone makes the pipeline keep HTTP bodies, as a rule engine would.
+class NoopInspector final : public picket::pipeline::Inspector {
+ public:
+  void on_packet(const picket::pipeline::InspectContext&, const picket::decode::Packet&, picket::flow::Flow*,
+                 picket::flow::Direction) override {}
+};
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -41,7 +53,11 @@ int main(int argc, char** argv) {
   }
   picket::output::EveTypes types;
   picket::pipeline::AlertRouter router(cfg, eve->get(), true, nullptr);
-  auto st = picket::pipeline::run(**src, cfg, {}, &router, eve->get(), types);
+  NoopInspector noop;
+  std::vector<picket::pipeline::Inspector*> inspectors;
+  const char* with_inspector = std::getenv("PICKET_NETBENCH_INSPECTOR");
+  if (with_inspector != nullptr && std::string(with_inspector) == "1") inspectors.push_back(&noop);
+  auto st = picket::pipeline::run(**src, cfg, inspectors, &router, eve->get(), types);
   (*eve)->flush();
   std::cout << picket::pipeline::format_summary(st);
   return 0;

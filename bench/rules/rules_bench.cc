@@ -3,7 +3,7 @@
 // ICMP headers decoded here, payload as pkt_data; no reassembly or app layer, which bench/net measures) on
 // one thread, and prints Gbit/s over the capture's bytes and the alert count. RUNS passes, median printed.
 //
-//   picket-rulesbench --pcap /tmp/picket-bench.pcap [--rules PATH]... [--limit N] [--runs 3]
+//   picket-rulesbench --pcap /tmp/picket-bench.pcap [--rules PATH]... [--limit N] [--runs 3] [--cache-dir D]
 #include <pcap/pcap.h>
 #include <sys/resource.h>
 
@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rules;
   size_t limit = 0;
   int runs = 3;
+  std::string cache_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--pcap") {
@@ -107,6 +108,8 @@ int main(int argc, char** argv) {
       limit = std::stoul(v);
     } else if (k == "--runs") {
       runs = std::stoi(v);
+    } else if (k == "--cache-dir") {
+      cache_dir = v;
     }
   }
   if (pcap_path.empty()) {
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
   }
   EngineConfig cfg;
   cfg.vars.addresses["EXTERNAL_NET"] = "!$HOME_NET";
+  cfg.cache_dir = cache_dir;
   auto t0 = std::chrono::steady_clock::now();
   RuleSet set = rules.empty() ? RuleSet{} : load_rules(rules, cfg.vars);
   if (limit > 0 && set.rules.size() > limit) set.rules.resize(limit);
@@ -124,9 +128,11 @@ int main(int argc, char** argv) {
   const auto& st = engine->stats();
   std::printf("rules %zu (prefiltered %zu, ip-only %zu, no fast pattern %zu; %zu patterns in %zu databases)\n",
               st.rules, st.prefiltered, st.iponly, st.no_fast_pattern, st.patterns, st.databases);
-  std::printf("load %.2f s (parse %.2f s, build %.2f s), peak RSS after load %ld MB\n",
+  std::printf("load %.2f s (parse %.2f s, build %.2f s; %zu of %zu databases from the cache), "
+              "peak RSS after load %ld MB\n",
               std::chrono::duration<double>(t2 - t0).count(), std::chrono::duration<double>(t1 - t0).count(),
-              std::chrono::duration<double>(t2 - t1).count(), peak_rss_kb() / 1024);
+              std::chrono::duration<double>(t2 - t1).count(), st.cached_databases, st.databases,
+              peak_rss_kb() / 1024);
   char err[PCAP_ERRBUF_SIZE];
   pcap_t* pc = pcap_open_offline(pcap_path.c_str(), err);
   if (pc == nullptr) {

@@ -28,6 +28,21 @@ correlate::RuleSet load_rules(const config::Settings& settings, Diagnostics* dia
   return set;
 }
 
+// Hands the ingest thread's Hellos and Heartbeats to the pipeline (queued; applied on its next tick).
+class ControlToPipeline : public AgentControlListener {
+ public:
+  explicit ControlToPipeline(publish::Pipeline& p) : p_(p) {}
+  void on_hello(std::string key, v1::Hello hello, int64_t received_us) override {
+    p_.post_hello(std::move(key), std::move(hello), received_us);
+  }
+  void on_heartbeat(std::string key, v1::Heartbeat hb, int64_t received_us) override {
+    p_.post_heartbeat(std::move(key), std::move(hb), received_us);
+  }
+
+ private:
+  publish::Pipeline& p_;
+};
+
 class PipelineService : public Service {
  public:
   PipelineService(const config::Settings& settings, IngestServer& ingest) : settings_(settings), ingest_(ingest) {}
@@ -100,11 +115,16 @@ class PipelineService : public Service {
       spdlog::info("live stream for operators on {}", stream_->bound_endpoint());
       pipeline_->set_stream(stream_.get());
     }
-    feeder_ = std::make_unique<publish::JournalFeeder>(ingest_.journal().dir(), &ingest_.journal(), *pipeline_);
-    return feeder_->start();
+    feeder_ = std::make_unique<publish::JournalFeeder>(ingest_.journal().dir(), &ingest_.journal(), *pipeline_, 2000,
+                                                       s.get_size("ingest.journal-retain-size"));
+    if (Status fs = feeder_->start(); !fs) return fs;
+    control_ = std::make_unique<ControlToPipeline>(*pipeline_);
+    ingest_.set_control_listener(control_.get());
+    return {};
   }
 
   void stop() override {
+    ingest_.set_control_listener(nullptr);
     if (feeder_) feeder_->stop();
     if (stream_) stream_->stop();
     if (pipeline_) {
@@ -124,6 +144,7 @@ class PipelineService : public Service {
   std::unique_ptr<publish::Pipeline> pipeline_;
   std::unique_ptr<publish::LiveStream> stream_;
   std::unique_ptr<publish::JournalFeeder> feeder_;
+  std::unique_ptr<ControlToPipeline> control_;
 };
 
 }  // namespace

@@ -82,12 +82,15 @@ void HealthMonitor::on_heartbeat(std::string_view key, const v1::Heartbeat& hb, 
             {{"skew_ms", std::to_string(skew / 1000)}}, now_us, out);
     }
   }
-  if (!hb.capture_running()) {
+  // Only an agent that captures at all can report its capture stopped: one that was seen capturing, or that
+  // counted packets. Log-only and file-only agents (capture_running always false) are not alerted on.
+  if (hb.capture_running()) st.capture_seen = true;
+  if (!hb.capture_running() && (st.capture_seen || hb.counters().packets() > 0)) {
     if (!st.capture_stopped_reported) {
       st.capture_stopped_reported = true;
       raise(key, st, kCaptureStopped, 1, "Agent reports packet capture stopped", {}, now_us, out);
     }
-  } else {
+  } else if (hb.capture_running()) {
     st.capture_stopped_reported = false;
   }
   const v1::Counters& c = hb.counters();

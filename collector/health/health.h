@@ -1,6 +1,7 @@
 #pragma once
 // Agent health as the collector sees it: raises the collector's own alerts (engine "health") when an agent
-// falls silent (no heartbeat or alert within `silence_us`), reports its capture stopped, reports new
+// falls silent (no heartbeat or alert within `silence_us`), reports its capture stopped (once it was seen
+// capturing, or counted packets: log-only agents never capture), reports new
 // capture or spool drops, or sends heartbeats whose clock is off by more than `max_skew_us`.
 // Attackers silence agents first, so silence is severity 1.
 //
@@ -73,6 +74,7 @@ class HealthMonitor {
     int64_t last_seen_us = 0;
     bool silent_reported = false;
     bool capture_stopped_reported = false;
+    bool capture_seen = false;  // reported capture_running at least once
     bool have_counters = false;
     v1::Counters counters;
     int64_t last_drop_alert_us = INT64_MIN;

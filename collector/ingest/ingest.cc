@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -32,10 +33,23 @@ IngestServer::~IngestServer() { stop(); }
 
 Status IngestServer::start() {
   if (Status s = watcher_.load(); !s) return s;
-  auto j = Journal::open({.dir = opt_.journal_dir});
+  auto j = Journal::open({.dir = opt_.journal_dir, .segment_bytes = opt_.journal_segment_bytes});
   if (!j) return j.error();
   journal_ = std::move(j.value());
-  for (const auto& [id, seq] : journal_->recovered_streams()) streams_[id] = Stream{.written = seq, .durable = seq};
+  const auto& last_us = journal_->recovered_last_us();
+  for (const auto& [id, seq] : journal_->recovered_streams()) {
+    auto it = last_us.find(id);
+    streams_[id] = Stream{.written = seq, .durable = seq, .last_us = it == last_us.end() ? 0 : it->second};
+  }
+  for (const StreamId& id : journal_->recovered_forgotten()) {
+    if (streams_.count(id) == 0 && forgotten_.insert(id).second) forgotten_order_.push_back(id);
+  }
+  {
+    std::vector<StreamId> all;
+    for (const auto& [id, st] : streams_) all.push_back(id);
+    bound_streams(all);
+  }
+  journal_->set_checkpoint_source([this](std::vector<JournalCheckpointEntry>* out) { checkpoint(out); });
   if (journal_->records_recovered() > 0) {
     spdlog::info("ingest: journal {} holds {} alerts from {} agent streams", opt_.journal_dir,
                  journal_->records_recovered(), streams_.size());
@@ -91,11 +105,63 @@ IngestStats IngestServer::stats() const {
   s.heartbeats = c_.heartbeats.load();
   s.acks_sent = c_.acks_sent.load();
   s.commits = c_.commits.load();
+  s.streams = c_.streams.load();
+  s.streams_forgotten = c_.streams_forgotten.load();
+  s.streams_resumed = c_.streams_resumed.load();
   if (zap_) {
     s.zap_accepted = zap_->accepted();
     s.zap_refused = zap_->refused();
   }
   return s;
+}
+
+void IngestServer::forget(std::map<StreamId, Stream>::iterator it) {
+  if (forgotten_.insert(it->first).second) forgotten_order_.push_back(it->first);
+  streams_.erase(it);
+  ++c_.streams_forgotten;
+  const size_t cap = std::max<size_t>(4 * opt_.max_streams, 16);
+  while (forgotten_order_.size() > cap) {
+    forgotten_.erase(forgotten_order_.front());
+    forgotten_order_.pop_front();
+  }
+}
+
+void IngestServer::bound_streams(const std::vector<StreamId>& acked) {
+  // An agent's epochs active before the one just made durable are over (its spool was recreated).
+  for (const StreamId& id : acked) {
+    auto self = streams_.find(id);
+    if (self == streams_.end() || self->second.durable == 0) continue;
+    const int64_t newest = self->second.last_us;
+    StreamId first{.key = id.key, .epoch = {}};
+    for (auto it = streams_.lower_bound(first); it != streams_.end() && it->first.key == id.key;) {
+      auto cur = it++;
+      if (cur->first != id && cur->second.last_us < newest) forget(cur);
+    }
+  }
+  // The cap: forget the least recently active, down to 90% of it.
+  if (streams_.size() > opt_.max_streams) {
+    const size_t target = opt_.max_streams - opt_.max_streams / 10;
+    std::vector<std::pair<int64_t, StreamId>> by_age;
+    by_age.reserve(streams_.size());
+    for (const auto& [sid, st] : streams_) by_age.emplace_back(st.last_us, sid);
+    const size_t drop = streams_.size() - target;
+    std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1), by_age.end());
+    for (size_t i = 0; i < drop; ++i) forget(streams_.find(by_age[i].second));
+  }
+  c_.streams = streams_.size();
+}
+
+void IngestServer::checkpoint(std::vector<JournalCheckpointEntry>* out) const {
+  out->reserve(streams_.size() + forgotten_.size());
+  for (const auto& [id, st] : streams_) out->push_back({.stream = id, .seq = st.durable, .last_us = st.last_us});
+  for (const auto& id : forgotten_order_) {
+    if (forgotten_.count(id) != 0) out->push_back({.stream = id, .forgotten = true});
+  }
+}
+
+void IngestServer::set_control_listener(AgentControlListener* listener) {
+  std::lock_guard<std::mutex> lock(listener_mu_);
+  listener_ = listener;
 }
 
 void IngestServer::disconnect_peer(void* msg) {
@@ -142,6 +208,11 @@ void IngestServer::handle_message(const std::string& routing_id, void* msg_ptr) 
       spdlog::info("ingest: agent '{}' connected (host '{}', version '{}', epoch {})", a ? a->name : user_id,
                    hello.host_name(), hello.version(),
                    transport::epoch_hex({reinterpret_cast<const uint8_t*>(hello.epoch().data()), hello.epoch().size()}));
+      std::lock_guard<std::mutex> lock(listener_mu_);
+      if (listener_ != nullptr) {
+        listener_->on_hello(std::string(reinterpret_cast<const char*>(key.data()), key.size()), std::move(hello),
+                            now_us());
+      }
       return;
     }
     case transport::FrameKind::kHeartbeat: {
@@ -154,6 +225,11 @@ void IngestServer::handle_message(const std::string& routing_id, void* msg_ptr) 
           spdlog::warn("ingest: agent {} reports {} alerts dropped by its full spool", user_id,
                        hb.counters().spool_dropped());
         }
+      }
+      std::lock_guard<std::mutex> lock(listener_mu_);
+      if (listener_ != nullptr) {
+        listener_->on_heartbeat(std::string(reinterpret_cast<const char*>(key.data()), key.size()), std::move(hb),
+                                now_us());
       }
       return;
     }
@@ -174,8 +250,24 @@ void IngestServer::handle_message(const std::string& routing_id, void* msg_ptr) 
   StreamId id;
   id.key = key;
   std::memcpy(id.epoch.data(), batch_.epoch.data(), id.epoch.size());
-  Stream& st = streams_[id];
+  auto found = streams_.find(id);
+  if (found == streams_.end()) {
+    Stream fresh;
+    auto f = forgotten_.find(id);
+    if (f != forgotten_.end()) {
+      // A stream forgotten earlier came back: resume where it starts now (the store de-duplicates).
+      if (!batch_.alerts.empty() && batch_.alerts.front().seq > 1) {
+        fresh.written = fresh.durable = batch_.alerts.front().seq - 1;
+      }
+      forgotten_.erase(f);
+      ++c_.streams_resumed;
+    }
+    found = streams_.emplace(id, fresh).first;
+    c_.streams = streams_.size();
+  }
+  Stream& st = found->second;
   const int64_t received = now_us();
+  st.last_us = received;
   for (const auto& a : batch_.alerts) {
     if (a.seq <= st.written) {
       ++c_.duplicates;
@@ -213,7 +305,10 @@ void IngestServer::commit_and_ack() {
   }
   for (Stream* st : dirty_) st->durable = st->written;
   dirty_.clear();
+  std::vector<StreamId> acked;
+  acked.reserve(pending_acks_.size());
   for (const auto& [rid, id] : pending_acks_) {
+    acked.push_back(id);
     const Stream& st = streams_[id];
     v1::Envelope env;
     env.set_schema_version(v1::SCHEMA_VERSION_1);
@@ -224,6 +319,7 @@ void IngestServer::commit_and_ack() {
     if (zmq_send(router_, payload.data(), payload.size(), ZMQ_DONTWAIT) >= 0) ++c_.acks_sent;
   }
   pending_acks_.clear();
+  bound_streams(acked);
 }
 
 void IngestServer::run() {

@@ -18,12 +18,22 @@
 // Ack tells the agent where to resume). Acks carry the highest contiguous seq that is fdatasynced: the loop
 // drains what is waiting, commits the journal once (group commit), then sends the Acks.
 //
+// The de-duplication table is bounded. Once a stream of an agent has a durable batch, the agent's other
+// epochs that were active before it are forgotten (a reinstalled agent never returns to its old spool), and
+// beyond `max_streams` the least recently active streams are forgotten. A forgotten stream that comes back
+// anyway resumes where its first batch starts (the store still de-duplicates on (key, epoch, seq)); the
+// forgotten set itself is capped at 4 x max_streams, oldest first. The table and the forgotten set are
+// written to a checkpoint at the start of every journal segment, so pruning fed segments loses nothing.
+//
 // Thread safety: start/stop from the owning thread; stats(), journal().durable_position() from any thread.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -39,6 +49,16 @@ namespace picket::collector {
 
 enum class IngestFsync { kGroup, kEveryBatch };
 
+// Receives every authenticated agent's Hello and Heartbeat, on the ingest thread, with the agent's raw
+// 32-byte public key (its identity) and the receive time. Implementations must be quick and thread-safe
+// with respect to their own consumers (collector/cmd queues them for the pipeline's health checks).
+class AgentControlListener {
+ public:
+  virtual ~AgentControlListener() = default;
+  virtual void on_hello(std::string agent_key, v1::Hello hello, int64_t received_us) = 0;
+  virtual void on_heartbeat(std::string agent_key, v1::Heartbeat heartbeat, int64_t received_us) = 0;
+};
+
 struct IngestOptions {
   std::string listen = "tcp://0.0.0.0:7800";
   transport::KeyPair server;
@@ -49,6 +69,8 @@ struct IngestOptions {
   std::chrono::milliseconds reload_interval{1000};
   IngestFsync fsync = IngestFsync::kGroup;
   size_t group_max_bytes = 16u << 20;  // commit at least this often while draining
+  uint64_t journal_segment_bytes = 256ull << 20;
+  size_t max_streams = 100000;         // de-duplication table cap (agent key, epoch)
 };
 
 struct IngestStats {
@@ -63,6 +85,9 @@ struct IngestStats {
   uint64_t heartbeats = 0;
   uint64_t acks_sent = 0;
   uint64_t commits = 0;
+  uint64_t streams = 0;           // (agent key, epoch) streams in the de-duplication table now
+  uint64_t streams_forgotten = 0; // dropped from the table since start (older epoch of an agent, or the cap)
+  uint64_t streams_resumed = 0;   // forgotten streams that came back
   uint64_t zap_accepted = 0;
   uint64_t zap_refused = 0;
 };
@@ -81,6 +106,9 @@ class IngestServer {
   std::string bound_endpoint() const { return bound_; }
   const Journal& journal() const { return *journal_; }
   const AllowListWatcher& allow_list() const { return watcher_; }
+  // Hellos and heartbeats go to `listener` (nullptr: none) from the next message on. Any thread; the
+  // listener must outlive the server or be cleared first (a clear waits for a call in progress to end).
+  void set_control_listener(AgentControlListener* listener);
   // True once the journal failed to write or sync: nothing more is acknowledged; the daemon exits.
   bool failed() const { return failed_.load(); }
 
@@ -88,11 +116,15 @@ class IngestServer {
   struct Stream {
     uint64_t written = 0;  // highest contiguous seq appended to the journal
     uint64_t durable = 0;  // highest contiguous seq fdatasynced
+    int64_t last_us = 0;   // last batch received (collector clock)
   };
   void run();
   void handle_message(const std::string& routing_id, void* msg);
   void commit_and_ack();
   void disconnect_peer(void* msg);
+  void forget(std::map<StreamId, Stream>::iterator it);
+  void bound_streams(const std::vector<StreamId>& acked);
+  void checkpoint(std::vector<JournalCheckpointEntry>* out) const;
 
   IngestOptions opt_;
   AllowListWatcher watcher_;
@@ -104,11 +136,15 @@ class IngestServer {
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
   std::string bound_;
+  std::mutex listener_mu_;
+  AgentControlListener* listener_ = nullptr;
 
   // Ingest-thread state.
   std::map<StreamId, Stream> streams_;
   std::map<std::string, StreamId> pending_acks_;  // routing id -> stream to acknowledge after commit
   std::vector<Stream*> dirty_;                    // streams appended to since the last commit
+  std::set<StreamId> forgotten_;                  // streams dropped from streams_ (bounded, oldest first)
+  std::deque<StreamId> forgotten_order_;
   bool journal_failed_ = false;
   std::shared_ptr<const AllowList> allow_list_now_;
   transport::BatchView batch_;
@@ -116,7 +152,8 @@ class IngestServer {
 
   struct Counters {
     std::atomic<uint64_t> frames{0}, batches{0}, alerts_stored{0}, duplicates{0}, gaps{0}, bad_frames{0},
-        unauthorised{0}, hellos{0}, heartbeats{0}, acks_sent{0}, commits{0};
+        unauthorised{0}, hellos{0}, heartbeats{0}, acks_sent{0}, commits{0}, streams{0}, streams_forgotten{0},
+        streams_resumed{0};
   } c_;
 };
 

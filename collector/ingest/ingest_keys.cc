@@ -24,6 +24,16 @@ void add_ingest_keys(config::Schema& s) {
          .choices = {"group", "every-batch"}});
   s.add({.key = "ingest.heartbeat-interval", .type = Type::kDuration, .default_value = "5s",
          .help = "ZMTP heartbeat interval (ZMQ_HEARTBEAT_IVL; a peer silent for 3 intervals is dropped)"});
+  s.add({.key = "ingest.journal-segment-size", .type = Type::kSize, .default_value = "256MB",
+         .help = "journal segment size: a new segment (starting with a de-duplication checkpoint) begins beyond it",
+         .min = 65536, .max = 1ll << 40});
+  s.add({.key = "ingest.journal-retain-size", .type = Type::kSize, .default_value = "1GB",
+         .help = "journal segments already fed to the store are deleted, oldest first, beyond this total "
+                 "(0: delete each as soon as the store has it); unfed segments are never deleted"});
+  s.add({.key = "ingest.dedup-max-streams", .type = Type::kInt, .default_value = "100000",
+         .help = "cap of the de-duplication table of (agent key, spool epoch) streams; beyond it the least "
+                 "recently active are forgotten (an agent's older epochs are forgotten once a newer one is acked)",
+         .min = 1, .max = 100000000});
   s.add({.key = "ingest.reload-interval", .type = Type::kDuration, .default_value = "1s",
          .help = "how often the allow-list file is checked for changes"});
 }
@@ -45,6 +55,8 @@ Result<IngestOptions> ingest_options_from(const config::Settings& settings) {
   o.fsync = settings.get_string("ingest.fsync") == "every-batch" ? IngestFsync::kEveryBatch : IngestFsync::kGroup;
   o.heartbeat_interval = settings.get_duration("ingest.heartbeat-interval");
   o.reload_interval = settings.get_duration("ingest.reload-interval");
+  o.journal_segment_bytes = settings.get_size("ingest.journal-segment-size");
+  o.max_streams = static_cast<size_t>(settings.get_int("ingest.dedup-max-streams"));
   std::string key = settings.get_string("ingest.server-key");
   std::string pub;
   if (key.empty()) {

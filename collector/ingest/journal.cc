@@ -50,7 +50,7 @@ bool read_exact(int fd, void* buf, size_t len, uint64_t off) {
   return true;
 }
 
-std::vector<uint32_t> list_segments(const std::string& dir) {
+std::vector<uint32_t> list_segments(const std::string& dir) {  // ascending
   std::vector<uint32_t> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
@@ -93,13 +93,43 @@ Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status Journal::start_segment(uint32_t index) {
+namespace {
+
+// One record without payload (checkpoint types 2 and 3).
+void append_bare_record(std::string* out, uint8_t type, const StreamId& stream, uint64_t seq, int64_t time_us) {
+  const size_t start = out->size();
+  store<uint32_t>(out, static_cast<uint32_t>(kFixed));
+  store<uint32_t>(out, 0);
+  out->push_back(static_cast<char>(type));
+  out->append(3, '\0');
+  out->append(reinterpret_cast<const char*>(stream.key.data()), 32);
+  out->append(reinterpret_cast<const char*>(stream.epoch.data()), 16);
+  store<uint64_t>(out, seq);
+  store<int64_t>(out, time_us);
+  const uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(out->data() + start + 8), kFixed));
+  std::memcpy(out->data() + start + 4, &crc, 4);
+}
+
+}  // namespace
+
+std::vector<JournalCheckpointEntry> Journal::recovered_checkpoint() const {
+  std::vector<JournalCheckpointEntry> out;
+  for (const auto& [id, seq] : recovered_) {
+    auto it = recovered_last_us_.find(id);
+    out.push_back({.stream = id, .seq = seq, .last_us = it == recovered_last_us_.end() ? 0 : it->second});
+  }
+  for (const auto& id : recovered_forgotten_) out.push_back({.stream = id, .forgotten = true});
+  return out;
+}
+
+Status Journal::start_segment(uint32_t index, const std::vector<JournalCheckpointEntry>& checkpoint) {
   const std::string path = segment_path(options_.dir, index);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return Error{.file = path, .message = std::string("cannot create journal segment: ") + std::strerror(errno)};
   std::string h(kMagic, 8);
   store<uint32_t>(&h, kJournalFormatVersion);
   store<uint32_t>(&h, kHeader);
+  for (const auto& e : checkpoint) append_bare_record(&h, e.forgotten ? 3 : 2, e.stream, e.forgotten ? 0 : e.seq, e.last_us);
   if (::write(fd, h.data(), h.size()) != static_cast<ssize_t>(h.size()) || ::fdatasync(fd) != 0) {
     ::close(fd);
     return Error{.file = path, .message = std::string("cannot write journal segment: ") + std::strerror(errno)};
@@ -108,7 +138,7 @@ Status Journal::start_segment(uint32_t index) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
   segment_ = index;
-  size_ = kHeader;
+  size_ = h.size();
   std::lock_guard lock(mu_);
   durable_ = {segment_, size_};
   return Status::Ok();
@@ -133,17 +163,21 @@ Status Journal::init() {
     if (file_size < kHeader || !read_exact(fd, hdr, kHeader, 0)) {
       ::close(fd);
       if (!last) return Error{.file = path, .message = "journal segment header truncated"};
-      if (Status s = start_segment(segs[i]); !s) return s;  // created but never written: start it again
+      // Created but never written: start it again, with the state recovered from the segments before it.
+      if (Status s = start_segment(segs[i], recovered_checkpoint()); !s) return s;
       continue;
     }
     if (std::memcmp(hdr, kMagic, 8) != 0) {
       ::close(fd);
       return Error{.file = path, .message = "not a Picket journal segment"};
     }
-    if (load<uint32_t>(hdr + 8) > kJournalFormatVersion) {
+    const uint32_t version = load<uint32_t>(hdr + 8);
+    if (version > kJournalFormatVersion) {
       ::close(fd);
       return Error{.file = path, .message = "journal format is newer than this collector reads"};
     }
+    // Each version 2 segment starts with a full checkpoint: its forgotten streams replace earlier ones.
+    if (version >= 2) recovered_forgotten_.clear();
     // Walk the records in 4 MiB chunks.
     uint64_t chunk_off = 0;
     buf.clear();
@@ -167,13 +201,22 @@ Status Journal::init() {
       const uint8_t* body = view(off + 8, len);
       if (body == nullptr) break;
       if (static_cast<uint32_t>(crc32(0L, body, len)) != crc) break;
+      const uint8_t type = body[0];
+      if (type < 1 || type > 3) break;
       StreamId id;
       std::memcpy(id.key.data(), body + 4, 32);
       std::memcpy(id.epoch.data(), body + 36, 16);
-      const uint64_t seq = load<uint64_t>(body + 52);
-      uint64_t& hi = recovered_[id];
-      hi = std::max(hi, seq);
-      ++records_recovered_;
+      if (type == 3) {
+        recovered_forgotten_.push_back(id);
+      } else {
+        const uint64_t seq = load<uint64_t>(body + 52);
+        const int64_t time_us = load<int64_t>(body + 60);
+        uint64_t& hi = recovered_[id];
+        hi = std::max(hi, seq);
+        int64_t& last = recovered_last_us_[id];
+        last = std::max(last, time_us);
+        if (type == 1) ++records_recovered_;
+      }
       off += 8 + len;
     }
     if (off != file_size) {
@@ -197,7 +240,7 @@ Status Journal::init() {
     }
   }
   if (fd_ < 0) {
-    if (Status s = start_segment(segs.empty() ? 1 : segs.back() + 1); !s) return s;
+    if (Status s = start_segment(segs.empty() ? 1 : segs.back() + 1, recovered_checkpoint()); !s) return s;
   }
   std::lock_guard lock(mu_);
   durable_ = {segment_, size_};
@@ -224,7 +267,9 @@ void Journal::append(const StreamId& stream, uint64_t seq, int64_t received_us, 
 Status Journal::commit() {
   if (buf_.empty()) return Status::Ok();
   if (size_ > kHeader && size_ + buf_.size() > options_.segment_bytes) {
-    if (Status s = start_segment(segment_ + 1); !s) return s;
+    std::vector<JournalCheckpointEntry> checkpoint;
+    if (checkpoint_source_) checkpoint_source_(&checkpoint);
+    if (Status s = start_segment(segment_ + 1, checkpoint); !s) return s;
   }
   const char* p = buf_.data();
   size_t left = buf_.size();
@@ -332,8 +377,13 @@ size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
       const uint32_t crc = load<uint32_t>(h + 4);
       const uint8_t* body = (len >= kFixed && len <= kMaxRecord) ? view(pos_.offset + 8, len) : nullptr;
       if (body == nullptr) break;  // incomplete (still being written) or beyond the durable point
+      const bool crc_ok = static_cast<uint32_t>(crc32(0L, body, len)) == crc;
+      if (crc_ok && (body[0] == 2 || body[0] == 3)) {  // a checkpoint record: not for readers
+        pos_.offset += 8 + len;
+        continue;
+      }
       JournalRecord rec;
-      if (static_cast<uint32_t>(crc32(0L, body, len)) != crc || !parse_journal_record({body, len}, &rec)) {
+      if (!crc_ok || !parse_journal_record({body, len}, &rec)) {
         spdlog::error("journal reader: bad record in segment {} at offset {}", pos_.segment, pos_.offset);
         stuck = true;
         break;
@@ -373,6 +423,39 @@ Status JournalReader::commit_cursor() {
     return Error{.file = cursor_path_, .message = std::string("cannot write cursor: ") + std::strerror(errno)};
   }
   return Status::Ok();
+}
+
+}  // namespace picket::collector
+
+namespace picket::collector {
+
+std::vector<uint32_t> journal_segments(const std::string& dir) { return list_segments(dir); }
+
+size_t prune_journal(const std::string& dir, uint32_t fed_segment, uint64_t retain_bytes) {
+  const std::vector<uint32_t> segs = list_segments(dir);
+  if (segs.size() < 2) return 0;
+  // Candidates: fully fed segments, never the newest one (the writer's).
+  std::vector<std::pair<uint32_t, uint64_t>> fed;
+  uint64_t fed_bytes = 0;
+  for (size_t i = 0; i + 1 < segs.size() && segs[i] < fed_segment; ++i) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(segment_path(dir, segs[i]), ec);
+    fed.emplace_back(segs[i], ec ? 0 : size);
+    fed_bytes += ec ? 0 : size;
+  }
+  size_t deleted = 0;
+  for (const auto& [index, size] : fed) {
+    if (fed_bytes <= retain_bytes) break;
+    const std::string path = segment_path(dir, index);
+    if (::unlink(path.c_str()) != 0) {
+      spdlog::warn("journal: cannot delete {}: {}", path, std::strerror(errno));
+      break;  // keep the oldest-first order: never leave a hole behind a segment we could not delete
+    }
+    fed_bytes -= size;
+    ++deleted;
+  }
+  if (deleted > 0) fsync_dir(dir);
+  return deleted;
 }
 
 }  // namespace picket::collector

@@ -18,11 +18,18 @@
 // `<name>.cursor` beside the segments. A reader returns each record at least once; the consumer keys on
 // (agent key, epoch, seq) so a replay after its own crash is idempotent.
 //
+// Format version 2 adds checkpoint records at the start of every new segment: type 2 (a stream's highest
+// durable seq before this segment, received_us = its last activity) and type 3 (a stream the ingest loop
+// forgot, seq 0). They carry the de-duplication state across pruning: once segments fully fed to the store
+// are deleted (prune_journal), the checkpoint at the start of the oldest remaining segment still says where
+// each stream stands. Readers skip them. Version 1 segments (no checkpoints) are read as before.
+//
 // Thread safety: Journal::append/commit from one thread (the ingest loop); durable_position() from any.
 // Each JournalReader is used by one thread.
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,7 +43,7 @@
 
 namespace picket::collector {
 
-inline constexpr uint32_t kJournalFormatVersion = 1;
+inline constexpr uint32_t kJournalFormatVersion = 2;
 
 struct JournalOptions {
   std::string dir;
@@ -54,6 +61,14 @@ struct StreamId {
   transport::KeyBytes key{};
   transport::Epoch epoch{};
   auto operator<=>(const StreamId&) const = default;
+};
+
+// One stream's state in a checkpoint (written at the start of each segment).
+struct JournalCheckpointEntry {
+  StreamId stream;
+  uint64_t seq = 0;        // highest contiguous durable seq
+  int64_t last_us = 0;     // last activity (collector clock)
+  bool forgotten = false;  // the ingest loop dropped this stream from its table (seq unused)
 };
 
 struct JournalRecord {
@@ -79,15 +94,25 @@ class Journal {
   size_t pending_bytes() const { return buf_.size(); }
 
   JournalPosition durable_position() const;
-  // Highest seq stored per stream, as recovered at open (the ingest loop's de-duplication state).
+  // Highest seq stored per stream, as recovered at open from records and checkpoints (the ingest loop's
+  // de-duplication state); the last activity per stream; streams the last checkpoint marks as forgotten.
   const std::map<StreamId, uint64_t>& recovered_streams() const { return recovered_; }
+  const std::map<StreamId, int64_t>& recovered_last_us() const { return recovered_last_us_; }
+  const std::vector<StreamId>& recovered_forgotten() const { return recovered_forgotten_; }
+  // Called (on the appending thread, inside commit()) when a new segment starts, to fill the checkpoint
+  // written at its start. It must describe only what is durable in earlier segments. Unset: no checkpoint.
+  void set_checkpoint_source(std::function<void(std::vector<JournalCheckpointEntry>*)> source) {
+    checkpoint_source_ = std::move(source);
+  }
+  uint32_t current_segment() const { return segment_; }
   uint64_t records_recovered() const { return records_recovered_; }
   const std::string& dir() const { return options_.dir; }
 
  private:
   explicit Journal(JournalOptions options) : options_(std::move(options)) {}
   Status init();
-  Status start_segment(uint32_t index);
+  Status start_segment(uint32_t index, const std::vector<JournalCheckpointEntry>& checkpoint);
+  std::vector<JournalCheckpointEntry> recovered_checkpoint() const;
 
   JournalOptions options_;
   int fd_ = -1;
@@ -97,7 +122,10 @@ class Journal {
   mutable std::mutex mu_;
   JournalPosition durable_;
   std::map<StreamId, uint64_t> recovered_;
+  std::map<StreamId, int64_t> recovered_last_us_;
+  std::vector<StreamId> recovered_forgotten_;
   uint64_t records_recovered_ = 0;
+  std::function<void(std::vector<JournalCheckpointEntry>*)> checkpoint_source_;
 };
 
 class JournalReader {
@@ -128,5 +156,12 @@ class JournalReader {
 
 // Parses one record body (after length and crc); false when malformed. Exposed for the fuzz target.
 bool parse_journal_record(std::span<const uint8_t> body, JournalRecord* out);
+
+// Deletes segments wholly before `fed_segment` (the segment a reader that must see everything - the store's -
+// is in), oldest first, while the deleted-eligible segments together exceed `retain_bytes`; never the
+// newest segment. Returns how many segments were deleted. Any thread; readers of pruned segments move on.
+size_t prune_journal(const std::string& dir, uint32_t fed_segment, uint64_t retain_bytes);
+// Segment indexes present in `dir`, ascending.
+std::vector<uint32_t> journal_segments(const std::string& dir);
 
 }  // namespace picket::collector

@@ -10,6 +10,9 @@
 // resumes at its last committed cursor: store inserts are idempotent and the correlation engine skips
 // sequence numbers it already counted.
 //
+// Journal segments the store has wholly read are pruned behind the cursor beyond `retain_bytes`
+// (collector/ingest/journal.h prune_journal); UINT64_MAX keeps everything.
+//
 // Threads: start/stop from the owning thread; stats() from any.
 #include <atomic>
 #include <cstdint>
@@ -29,11 +32,13 @@ struct FeederStats {
   uint64_t records = 0;
   uint64_t bad_records = 0;  // alert bytes that did not parse
   uint64_t batches = 0;
+  uint64_t segments_pruned = 0;
 };
 
 class JournalFeeder {
  public:
-  JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch = 2000);
+  JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch = 2000,
+                uint64_t retain_bytes = UINT64_MAX);
   ~JournalFeeder();
   JournalFeeder(const JournalFeeder&) = delete;
   JournalFeeder& operator=(const JournalFeeder&) = delete;
@@ -49,9 +54,10 @@ class JournalFeeder {
   const Journal* live_;
   Pipeline& pipeline_;
   size_t batch_;
+  uint64_t retain_bytes_;
   std::thread thread_;
   std::atomic<bool> stop_{false}, failed_{false};
-  std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0};
+  std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0}, pruned_{0};
 };
 
 }  // namespace picket::collector::publish

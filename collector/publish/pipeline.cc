@@ -59,6 +59,11 @@ Pipeline::AgentInfo& Pipeline::agent(const std::string& key) {
 
 Status Pipeline::process(std::vector<IncomingAlert>& batch, int64_t now_us) {
   if (batch.empty()) return {};
+  // One transaction (one sync) for the batch's alerts, incident updates and agents, not one per write.
+  return store_.in_transaction([&] { return process_in_transaction(batch, now_us); });
+}
+
+Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us) {
   std::vector<store::AlertInput> inputs;
   inputs.reserve(batch.size());
   for (IncomingAlert& in : batch) {

@@ -96,6 +96,7 @@ class Pipeline {
     bool dirty = false;
   };
   AgentInfo& agent(const std::string& key);
+  Status process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us);
   Status handle_updates(std::vector<correlate::IncidentUpdate>& updates);
   Status flush_agents();
   Status drain_inbox(int64_t now_us);

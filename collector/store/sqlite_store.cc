@@ -182,6 +182,14 @@ class SqliteStore final : public Store {
     return std::optional<AlertRow>(std::move(rows->front()));
   }
 
+  Status in_transaction(const std::function<Status()>& fn) override {
+    Txn txn(db_);
+    if (!txn.ok()) return db_.error("begin");
+    if (Status st = fn(); !st) return st;
+    if (!txn.commit()) return db_.error("commit");
+    return {};
+  }
+
   Status upsert_incident(const v1::Incident& incident) override {
     Txn txn(db_);
     if (!txn.ok()) return db_.error("begin");

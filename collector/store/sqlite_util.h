@@ -97,23 +97,26 @@ class Db {
   std::string path_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back when not committed.
+// BEGIN IMMEDIATE ... COMMIT; rolls back when not committed. Nests: inside a transaction already open on
+// this connection (Store::in_transaction) it neither begins nor commits, and the outermost one decides.
 class Txn {
  public:
-  explicit Txn(Db& db) : db_(db), ok_(db.exec("BEGIN IMMEDIATE")) {}
+  explicit Txn(Db& db)
+      : db_(db), outer_(sqlite3_get_autocommit(db.get()) != 0), ok_(!outer_ || db.exec("BEGIN IMMEDIATE")) {}
   ~Txn() {
-    if (ok_ && !done_) db_.exec("ROLLBACK");
+    if (outer_ && ok_ && !done_) db_.exec("ROLLBACK");
   }
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
   bool ok() const { return ok_; }
   bool commit() {
-    done_ = db_.exec("COMMIT");
+    done_ = !outer_ || db_.exec("COMMIT");
     return done_;
   }
 
  private:
   Db& db_;
+  bool outer_;
   bool ok_;
   bool done_ = false;
 };

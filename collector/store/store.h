@@ -13,6 +13,7 @@
 // its own connection). Several processes may open the same SQLite file: WAL lets readers run beside the
 // writer.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -138,6 +139,10 @@ class Store {
   // is gone are deleted too.
   virtual Result<RetentionResult> apply_retention(int64_t max_age_us, uint64_t max_bytes, int64_t now_us) = 0;
   virtual Result<StoreStats> stats() = 0;
+
+  // Runs `fn` in one transaction: every write it makes (each of which would otherwise be a transaction, and
+  // a sync, of its own) commits together, or none does when `fn` fails. The feeder wraps a batch in it.
+  virtual Status in_transaction(const std::function<Status()>& fn) = 0;
 };
 
 // "org=finance" style label string for an agent's organisation labels: the "org" label when present,

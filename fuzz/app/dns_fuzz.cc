@@ -1,8 +1,11 @@
-// DNS: the whole input as one UDP message, then as a DNS-over-TCP stream fed in two pieces.
+// DNS: the whole input as one UDP message, then as a DNS-over-TCP stream fed in two pieces; and the
+// content-based detection (detect.h: dns_message_shape, probe_udp, probe_tcp) on the same bytes. (The
+// detector does not follow compression pointers, so it may accept what the parser refuses: no invariant.)
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "agent/app/detect.h"
 #include "agent/app/dns.h"
 
 namespace {
@@ -24,6 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& a : msg.answers) total += a.rdata.size() + a.name.size();
     (void)total;
   }
+  (void)picket::app::dns_message_shape(in);
+  (void)picket::app::probe_udp(in, 40000, 9999);
+  (void)picket::app::probe_tcp(picket::app::Direction::kToServer, in, 5300);
+  (void)picket::app::probe_tcp(picket::app::Direction::kToClient, in, 5300);
   picket::app::DnsTcpParser tcp(limits, counters);
   Sink sink;
   size_t half = size / 2;

@@ -43,6 +43,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     c.stream.midstream = true;
     c.stream.async_oneside = true;
     c.decoder.checksum = picket::decode::ChecksumMode::kNone;
+    // Small tables: one input has at most 256 packets, and a 64K-bucket table costs more per run (page
+    // faults) than the packets do.
+    c.flow.hash_size = 1024;
+    c.flow.memcap = 1 << 20;
+    c.stream.memcap = 4 << 20;
     return c;
   }();
   int linktype = kLinkTypes[data[0] % (sizeof(kLinkTypes) / sizeof(kLinkTypes[0]))];

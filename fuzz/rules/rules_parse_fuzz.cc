@@ -1,5 +1,6 @@
 // libFuzzer target: Suricata rule text -> parser (every keyword), engine build, and a match of the same
-// bytes as packet payload and HTTP URI (content, pcre, byte_* and isdataat on hostile data).
+// bytes as packet payload, HTTP URI, DNS names and a stream boundary window (content, pcre, byte_* and
+// isdataat on hostile data).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -36,7 +37,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tx.app_proto = Proto::kHttp;
   tx.set(Buf::kHttpUri, std::span<const uint8_t>(data, size));
   tx.set(Buf::kHttpHost, std::span<const uint8_t>(data, size / 2));
+  tx.set(Buf::kPayload, std::span<const uint8_t>(data, size));  // rules mixing payload and app buffers
   engine->match(tx, &flow, *scratch, &hits);
+  Input dns = tx;
+  dns.present = 0;
+  dns.ip_proto = 17;
+  dns.app_proto = Proto::kDns;
+  dns.tx_id = 1;
+  dns.set(Buf::kDnsQuery, std::span<const uint8_t>(data, size));
+  dns.set(Buf::kDnsAnswerName, std::span<const uint8_t>(data, size));
+  engine->match(dns, &flow, *scratch, &hits);
+  Input win = in;
+  win.kind = Input::kStream;
+  win.boundary = true;
+  engine->match(win, &flow, *scratch, &hits);
   for (const auto& h : hits) {
     picket::v1::Alert a;
     engine->fill_alert(h, in, &a);

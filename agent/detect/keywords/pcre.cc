@@ -47,7 +47,6 @@ std::shared_ptr<const Regex> Regex::compile(const std::string& pattern, uint32_t
   }
   std::shared_ptr<Regex> r(new Regex());
   r->code_ = re;
-  r->jit_ = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
   return r;
 }
 
@@ -55,6 +54,7 @@ Regex::~Regex() { pcre2_code_free(static_cast<pcre2_code*>(code_)); }
 
 bool Regex::match(std::span<const uint8_t> data, size_t start, size_t* match_end) const {
   if (start > data.size()) return false;
+  std::call_once(jit_once_, [this] { jit_ = pcre2_jit_compile(static_cast<pcre2_code*>(code_), PCRE2_JIT_COMPLETE) == 0; });
   auto& m = tls_match_data();
   // The subject begins at `start`, so '^' anchors at the relative position as in Suricata.
   int rc = pcre2_match(static_cast<pcre2_code*>(code_), data.data() + start, data.size() - start, 0, 0, m.md, m.mc);
@@ -71,8 +71,12 @@ bool parse_pcre(ParseCtx& ctx, std::string_view value) {
     node.negated = true;
     v = trim(v.substr(1));
   }
-  if (v.size() < 2 || v.front() != '"' || v.back() != '"') return ctx.fail("pcre: value must be a quoted string");
-  v = v.substr(1, v.size() - 2);
+  // Suricata takes the value quoted or bare (pcre:/one/U;).
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+    v = v.substr(1, v.size() - 2);
+  } else if (!v.empty() && v.front() == '"') {
+    return ctx.fail("pcre: unterminated quoted value");
+  }
   if (v.empty() || v.front() != '/') return ctx.fail("pcre: expected /regex/flags");
   auto last = v.rfind('/');
   if (last == 0) return ctx.fail("pcre: missing closing '/'");

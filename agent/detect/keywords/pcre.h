@@ -1,9 +1,12 @@
 #pragma once
-// A compiled PCRE2 pattern (JIT when available), shared by the rules that use it.
+// A compiled PCRE2 pattern, shared by the rules that use it. The JIT compile happens at the first match
+// (once, under std::call_once): most of a large rule set's patterns never meet a candidate, and compiling
+// them all up front was a large part of the start-up time.
 // match() may be called from any thread (match data is thread-local).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -23,7 +26,8 @@ class Regex {
  private:
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code_8*
-  bool jit_ = false;
+  mutable std::once_flag jit_once_;
+  mutable bool jit_ = false;
 };
 
 }  // namespace picket::detect

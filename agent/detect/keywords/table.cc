@@ -95,6 +95,8 @@ constexpr std::array kKeywords = {
     Keyword{.name = "http.protocol", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
     Keyword{.name = "file.data", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
     Keyword{.name = "dns.query", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "dns.query.name", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
+    Keyword{.name = "dns.answer.name", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
     Keyword{.name = "tls.sni", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
     Keyword{.name = "tls.cert_subject", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},
     Keyword{.name = "tls.cert_issuer", .parse = parse_sticky_buffer, .value = Value::kNone, .help = kStickyHelp},

@@ -16,18 +16,22 @@ bool quoted(std::string_view s, size_t& p, std::string& out) {
   if (p >= s.size() || s[p] != '"') return false;
   ++p;
   while (p < s.size()) {
-    char c = s[p];
-    if (c == '\\' && p + 1 < s.size() && (s[p + 1] == '"' || s[p + 1] == '\\')) {
-      out += s[p + 1];
-      p += 2;
-      continue;
-    }
-    if (c == '"') {
+    // Copy the run up to the next quote or backslash at once.
+    size_t e = p;
+    while (e < s.size() && s[e] != '"' && s[e] != '\\') ++e;
+    out.append(s.substr(p, e - p));
+    p = e;
+    if (p >= s.size()) break;
+    if (s[p] == '"') {
       ++p;
       return true;
     }
-    out += c;
-    ++p;
+    if (p + 1 < s.size() && (s[p + 1] == '"' || s[p + 1] == '\\')) {
+      out += s[p + 1];
+      p += 2;
+    } else {
+      out += s[p++];
+    }
   }
   return false;
 }

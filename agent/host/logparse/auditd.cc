@@ -2,9 +2,10 @@
 // Every record becomes a service:auditd event with its own fields (as SigmaHQ's auditd rules expect:
 // type, a0.., name, exe, key...). The records of one event (same audit(stamp:serial)) are also joined:
 // when they hold an EXECVE, one process_creation event is emitted with Image, CommandLine, ParentImage,
-// ParentCommandLine, User, CurrentDirectory, ProcessId, ParentProcessId. Parents are found in a bounded
-// pid -> (image, command line) cache of the executions seen before.
-#include <unordered_map>
+// ParentCommandLine, User, CurrentDirectory, ProcessId, ParentProcessId. Parents are found in a bounded,
+// direct-mapped pid -> (image, command line) cache of the executions seen before.
+#include <cstdio>
+#include <cstdlib>
 
 #include "agent/host/logparse/parser.h"
 #include "agent/host/logparse/text.h"
@@ -12,15 +13,27 @@
 namespace picket::host {
 namespace {
 
+struct Pair {
+  std::string key;
+  std::string value;
+};
+
+// One record. Slots are reused line after line (n counts the live pairs), so parsing allocates nothing once
+// the buffers have grown to the usual record size.
 struct Record {
   std::string raw;
   std::string type;
   int64_t time_us = 0;
   std::string stamp;  // "sec.ms:serial": the event key
-  std::vector<std::pair<std::string, std::string>> kv;
+  std::vector<Pair> kv;
+  size_t n = 0;
+  Pair& add() {
+    if (n == kv.size()) kv.emplace_back();
+    return kv[n++];
+  }
   const std::string* get(std::string_view k) const {
-    for (const auto& [key, value] : kv) {
-      if (key == k) return &value;
+    for (size_t i = 0; i < n; ++i) {
+      if (kv[i].key == k) return &kv[i].value;
     }
     return nullptr;
   }
@@ -39,27 +52,40 @@ std::string_view numeric_type(std::string_view t) {
 // Values that auditd writes hex-encoded when they hold spaces, quotes or control bytes.
 bool hex_encodable(std::string_view type, std::string_view key) {
   if (type == "EXECVE" && key.size() >= 2 && key[0] == 'a' && is_digit(key[1])) return true;
-  return key == "name" || key == "comm" || key == "exe" || key == "cwd" || key == "proctitle" || key == "cmd" ||
-         key == "path" || key == "data" || key == "acct" || key == "ocomm" || key == "key" || key == "dir";
+  switch (key.size()) {
+    case 3: return key == "exe" || key == "cwd" || key == "cmd" || key == "key" || key == "dir";
+    case 4: return key == "name" || key == "comm" || key == "path" || key == "data" || key == "acct";
+    case 5: return key == "ocomm";
+    case 9: return key == "proctitle";
+    default: return false;
+  }
 }
 
-void maybe_hex_decode(std::string& v, bool proctitle) {
-  if (v.empty() || v.size() % 2 != 0 || v.size() > 2 * LogParser::kMaxLineBytes) return;
+bool looks_hex(std::string_view v) {
+  if (v.empty() || v.size() % 2 != 0 || v.size() > 2 * LogParser::kMaxLineBytes) return false;
   for (char c : v) {
-    if (!is_hex(c)) return;
+    if (!is_hex(c)) return false;
+  }
+  return true;
+}
+
+// Appends `v` to `out`, hex-decoded when it looks hex-encoded (proctitle: NULs become spaces, trailing
+// spaces dropped).
+void append_maybe_hex(std::string_view v, bool proctitle, std::string& out) {
+  if (!looks_hex(v)) {
+    out.append(v);
+    return;
   }
   auto nib = [](char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; };
-  std::string out;
-  out.reserve(v.size() / 2);
+  const size_t start = out.size();
   for (size_t i = 0; i < v.size(); i += 2) {
     char c = static_cast<char>(nib(v[i]) * 16 + nib(v[i + 1]));
     if (c == '\0' && proctitle) c = ' ';
     out += c;
   }
   if (proctitle) {
-    while (!out.empty() && out.back() == ' ') out.pop_back();
+    while (out.size() > start && out.back() == ' ') out.pop_back();
   }
-  v = std::move(out);
 }
 
 // Parses "k=v k2="v 2" msg='k3=v3 '" into rec.kv, descending into single-quoted msg values.
@@ -72,7 +98,7 @@ void parse_pairs(std::string_view s, Record& rec, int depth) {
     if (p >= s.size() || s[p] != '=') continue;
     std::string_view key = s.substr(k, p - k);
     ++p;
-    std::string value;
+    std::string_view value;
     bool quoted = false;
     if (p < s.size() && (s[p] == '"' || s[p] == '\'')) {
       const char q = s[p++];
@@ -81,24 +107,29 @@ void parse_pairs(std::string_view s, Record& rec, int depth) {
       if (q == '\'' && depth == 0) {
         parse_pairs(s.substr(p, e - p), rec, depth + 1);
       }
-      value.assign(s.substr(p, e - p));
+      value = s.substr(p, e - p);
       p = e < s.size() ? e + 1 : e;
       quoted = true;
     } else {
       size_t e = p;
       while (e < s.size() && s[e] != ' ' && s[e] != '\x1d') ++e;
-      value.assign(s.substr(p, e - p));
+      value = s.substr(p, e - p);
       p = e;
     }
-    if (key.empty() || key.size() > 64) continue;
-    if (!quoted && hex_encodable(rec.type, key)) maybe_hex_decode(value, key == "proctitle");
-    if (key == "type" || key == "msg") continue;
-    rec.kv.emplace_back(std::string(key), std::move(value));
+    if (key.empty() || key.size() > 64 || key == "type" || key == "msg") continue;
+    Pair& pair = rec.add();
+    pair.key.assign(key);
+    pair.value.clear();
+    if (!quoted && hex_encodable(rec.type, key)) {
+      append_maybe_hex(value, key == "proctitle", pair.value);
+    } else {
+      pair.value.assign(value);
+    }
   }
 }
 
 bool parse_record(std::string_view line, Record& rec) {
-  rec.kv.clear();
+  rec.n = 0;
   rec.raw.assign(line);
   size_t t = line.find("type=");
   size_t a = line.find("audit(");
@@ -132,9 +163,20 @@ bool parse_record(std::string_view line, Record& rec) {
   return true;
 }
 
+// A pid as a number (0 when it is not one).
+uint64_t pid_number(std::string_view s) {
+  uint64_t v = 0;
+  if (s.empty() || s.size() > 10) return 0;
+  for (char c : s) {
+    if (!is_digit(c)) return 0;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
 class AuditdParser final : public LogParser {
  public:
-  explicit AuditdParser(ParseOptions opt) : opt_(std::move(opt)) {}
+  explicit AuditdParser(ParseOptions opt) : opt_(std::move(opt)), procs_(kProcSlots) {}
 
   void parse(std::string_view line, uint64_t offset, const EventSink& sink) override {
     ++stats_.lines;
@@ -154,7 +196,7 @@ class AuditdParser final : public LogParser {
       sink(ev_);
       return;
     }
-    if (!group_.empty() && group_.front().stamp != rec_.stamp) flush(sink);
+    if (group_n_ > 0 && group_[0].stamp != rec_.stamp) flush(sink);
     // The record's own event.
     ev_.clear();
     ev_.offset = offset;
@@ -164,74 +206,84 @@ class AuditdParser final : public LogParser {
     ev_.add_service("auditd");
     ev_.time_us = rec_.time_us;
     ev_.set("type", rec_.type);
-    for (const auto& [k, v] : rec_.kv) ev_.set(k, v);
+    for (size_t i = 0; i < rec_.n; ++i) ev_.set(rec_.kv[i].key, rec_.kv[i].value);
     ++stats_.events;
     sink(ev_);
     if (rec_.type == "EOE") {
       flush(sink);
       return;
     }
-    if (group_.empty()) group_offset_ = offset;
-    if (group_.size() < 64) group_.push_back(rec_);
+    if (group_n_ == 0) group_offset_ = offset;
+    if (group_n_ < kMaxGroup) {
+      if (group_n_ == group_.size()) group_.emplace_back();
+      std::swap(group_[group_n_++], rec_);  // rec_ takes the slot's old buffers for the next line
+    }
   }
 
   void flush(const EventSink& sink) override {
-    if (group_.empty()) return;
+    if (group_n_ == 0) return;
     const Record* syscall = nullptr;
     const Record* execve = nullptr;
     const Record* cwd = nullptr;
     const Record* path0 = nullptr;
-    for (const auto& r : group_) {
+    for (size_t i = 0; i < group_n_; ++i) {
+      const Record& r = group_[i];
       if (r.type == "SYSCALL" && syscall == nullptr) syscall = &r;
       else if (r.type == "EXECVE" && execve == nullptr) execve = &r;
       else if (r.type == "CWD" && cwd == nullptr) cwd = &r;
       else if (r.type == "PATH" && path0 == nullptr) path0 = &r;
     }
     if (execve != nullptr) emit_process(syscall, execve, cwd, path0, sink);
-    group_.clear();
+    group_n_ = 0;
   }
 
  private:
+  static constexpr size_t kMaxGroup = 64;
+  static constexpr size_t kProcSlots = 4096;  // parent cache: direct-mapped by pid
+
+  struct Proc {
+    uint64_t pid = 0;  // 0: empty
+    std::string image;
+    std::string cmd;
+  };
+
   void emit_process(const Record* sys, const Record* exe, const Record* cwd, const Record* path0,
                     const EventSink& sink) {
-    std::string raw;
-    for (const auto& r : group_) {
-      if (!raw.empty()) raw += '\n';
-      raw += r.raw;
+    raw_.clear();
+    for (size_t i = 0; i < group_n_; ++i) {
+      if (i > 0) raw_ += '\n';
+      raw_ += group_[i].raw;
     }
     // Arguments: a0..a(argc-1), long ones split as aN[0], aN[1]...
-    std::string cmd;
+    cmd_.clear();
     int argc = 0;
     if (const auto* s = exe->get("argc")) argc = std::atoi(s->c_str());
     if (argc < 0 || argc > 4096) argc = 0;
-    std::string key;
+    char key[32];
     for (int i = 0; i < argc; ++i) {
-      key = "a" + std::to_string(i);
-      std::string arg;
-      if (const auto* v = exe->get(key)) {
-        arg = *v;
-      } else {
-        for (int part = 0;; ++part) {
-          const auto* pv = exe->get(key + "[" + std::to_string(part) + "]");
-          if (pv == nullptr) break;
-          std::string chunk = *pv;
-          maybe_hex_decode(chunk, false);
-          arg += chunk;
-        }
+      if (i > 0) cmd_ += ' ';
+      int n = std::snprintf(key, sizeof(key), "a%d", i);
+      if (const auto* v = exe->get(std::string_view(key, static_cast<size_t>(n)))) {
+        cmd_ += *v;
+        continue;
       }
-      if (i > 0) cmd += ' ';
-      cmd += arg;
+      for (int part = 0;; ++part) {
+        n = std::snprintf(key, sizeof(key), "a%d[%d]", i, part);
+        const auto* pv = exe->get(std::string_view(key, static_cast<size_t>(n)));
+        if (pv == nullptr) break;
+        append_maybe_hex(*pv, false, cmd_);
+      }
     }
     ev_.clear();
     ev_.offset = group_offset_;
     ev_.parsed = true;
-    ev_.set_raw(raw);
+    ev_.set_raw(raw_);
     ev_.set_product("linux");
     ev_.set_category("process_creation");
     ev_.time_us = exe->time_us;
-    std::string image;
-    std::string pid;
-    std::string ppid;
+    std::string_view image;
+    std::string_view pid;
+    std::string_view ppid;
     if (sys != nullptr) {
       if (const auto* v = sys->get("exe")) image = *v;
       if (const auto* v = sys->get("pid")) pid = *v;
@@ -248,22 +300,25 @@ class AuditdParser final : public LogParser {
       if (const auto* v = path0->get("name")) image = *v;
     }
     ev_.set("Image", image);
-    ev_.set("CommandLine", cmd);
+    ev_.set("CommandLine", cmd_);
     if (cwd != nullptr) {
       if (const auto* v = cwd->get("cwd")) ev_.set("CurrentDirectory", *v);
     }
     if (!pid.empty()) ev_.set("ProcessId", pid);
     if (!ppid.empty()) {
       ev_.set("ParentProcessId", ppid);
-      auto it = procs_.find(ppid);
-      if (it != procs_.end()) {
-        ev_.set("ParentImage", it->second.first);
-        ev_.set("ParentCommandLine", it->second.second);
+      const uint64_t pp = pid_number(ppid);
+      const Proc& parent = procs_[pp % kProcSlots];
+      if (pp != 0 && parent.pid == pp) {
+        ev_.set("ParentImage", parent.image);
+        ev_.set("ParentCommandLine", parent.cmd);
       }
     }
-    if (!pid.empty()) {
-      if (procs_.size() >= 8192) procs_.clear();
-      procs_[pid] = {image, cmd};
+    if (const uint64_t p = pid_number(pid); p != 0) {
+      Proc& slot = procs_[p % kProcSlots];
+      slot.pid = p;
+      slot.image.assign(image);
+      slot.cmd.assign(cmd_);
     }
     ++stats_.events;
     sink(ev_);
@@ -273,8 +328,11 @@ class AuditdParser final : public LogParser {
   LogEvent ev_;
   Record rec_;
   std::vector<Record> group_;
+  size_t group_n_ = 0;
   uint64_t group_offset_ = 0;
-  std::unordered_map<std::string, std::pair<std::string, std::string>> procs_;
+  std::string raw_;
+  std::string cmd_;
+  std::vector<Proc> procs_;
 };
 
 }  // namespace

@@ -35,8 +35,8 @@ class JsonParser final : public LogParser {
       std::string prefix;
       flatten(j, prefix, 0);
       const LogField* product = ev_.find("product");
-      ev_.set_product(product != nullptr ? std::string_view(product->lower) : std::string_view("linux"));
-      if (const auto* c = ev_.find("category")) ev_.set_category(c->lower);
+      ev_.set_product(product != nullptr ? std::string_view(product->value) : std::string_view("linux"));
+      if (const auto* c = ev_.find("category")) ev_.set_category(c->value);
       for (const char* k : {"service", "program", "SYSLOG_IDENTIFIER"}) {
         if (const auto* f = ev_.find(k)) ev_.add_service(normalize_program(f->value, buf_));
       }

@@ -1,9 +1,11 @@
 // Loading rule files, the "active" test, and the per-log-source rule index.
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "agent/host/sigma/prefilter.h"
 #include "agent/host/sigma/sigma.h"
 
 namespace picket::host {
@@ -85,14 +87,40 @@ bool logsource_feedable(const SigmaLogSource& ls) {
          ls.service == "auth" || ls.service == "sshd" || ls.service == "sudo";
 }
 
-SigmaRuleSet::SigmaRuleSet(std::vector<SigmaRule> rules) : rules_(std::move(rules)) {}
+namespace {
+std::atomic<uint64_t> g_ruleset_serial{0};
+}  // namespace
+
+struct SigmaRuleSet::Source {
+  std::vector<uint32_t> rules;  // candidates, in rule order
+  std::vector<uint8_t> mask;    // fields of the literal index that the filtered candidates need scanned
+  bool any_filtered = false;    // some candidate depends on the literal scan
+};
+
+SigmaRuleSet::SigmaRuleSet() : serial_(++g_ruleset_serial) {}
+
+SigmaRuleSet::SigmaRuleSet(std::vector<SigmaRule> rules) : rules_(std::move(rules)), serial_(++g_ruleset_serial) {
+  index_ = sigma::LiteralIndex::build(rules_, &prefilter_error_);
+}
+
+SigmaRuleSet::~SigmaRuleSet() = default;
 
 size_t SigmaRuleSet::active_count() const {
   return static_cast<size_t>(std::count_if(rules_.begin(), rules_.end(),
                                            [](const SigmaRule& r) { return logsource_feedable(r.logsource); }));
 }
 
-const std::vector<uint32_t>& SigmaRuleSet::candidates(const LogEvent& ev) const {
+size_t SigmaRuleSet::unfiltered_count() const { return index_ ? index_->always_count() : rules_.size(); }
+
+const SigmaRuleSet::Source& SigmaRuleSet::source(const LogEvent& ev) const {
+  // Each thread remembers the last source it asked for: consecutive lines of one input share it, so the
+  // common case takes no lock.
+  struct Last {
+    uint64_t serial = 0;
+    std::string key;
+    const Source* src = nullptr;
+  };
+  thread_local Last last;
   thread_local std::string key;
   key.assign(ev.product());
   key += '|';
@@ -101,26 +129,56 @@ const std::vector<uint32_t>& SigmaRuleSet::candidates(const LogEvent& ev) const 
     key += '|';
     key += ev.service(i);
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = by_source_.find(key);
-  if (it != by_source_.end()) return *it->second;
-  auto list = std::make_unique<std::vector<uint32_t>>();
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].matches_logsource(ev)) list->push_back(static_cast<uint32_t>(i));
+  if (last.serial == serial_ && last.src != nullptr && last.key == key) return *last.src;
+  auto build = [&](Source& src) {
+    src.rules.clear();
+    src.mask.clear();
+    src.any_filtered = false;
+    for (size_t i = 0; i < rules_.size(); ++i) {
+      if (!rules_[i].matches_logsource(ev)) continue;
+      const auto r = static_cast<uint32_t>(i);
+      src.rules.push_back(r);
+      if (index_ && !index_->always(r)) {
+        src.any_filtered = true;
+        index_->add_rule_fields(r, src.mask);
+      }
+    }
+  };
+  const Source* found = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = by_source_.find(key);
+    if (it != by_source_.end()) {
+      found = it->second.get();
+    } else if (by_source_.size() < 4096) {
+      auto src = std::make_unique<Source>();
+      build(*src);
+      found = src.get();
+      by_source_.emplace(key, std::move(src));
+    }
   }
-  if (by_source_.size() >= 4096) {
+  if (found == nullptr) {
     // Too many distinct sources (hostile program names): answer from a per-thread list instead.
-    thread_local std::vector<uint32_t> scratch;
-    scratch = std::move(*list);
-    return scratch;
+    thread_local Source scratch;
+    build(scratch);
+    found = &scratch;
   }
-  auto& ref = *list;
-  by_source_.emplace(key, std::move(list));
-  return ref;
+  last.serial = serial_;
+  last.key = key;
+  last.src = found;
+  return *found;
 }
 
 void SigmaRuleSet::match(const LogEvent& ev, const std::function<void(const SigmaRule&)>& on_match) const {
-  for (uint32_t i : candidates(ev)) {
+  const Source& src = source(ev);
+  if (src.rules.empty()) return;
+  sigma::LiteralIndex::Hits* hits = nullptr;
+  if (index_ && src.any_filtered) {
+    hits = &sigma::LiteralIndex::thread_hits();
+    if (!index_->scan(ev, src.mask, *hits)) hits = nullptr;  // scan failed: evaluate every candidate
+  }
+  for (uint32_t i : src.rules) {
+    if (hits != nullptr && !index_->passes(i, *hits)) continue;
     const SigmaRule& r = rules_[i];
     if (r.matches(ev)) on_match(r);
   }

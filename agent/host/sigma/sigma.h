@@ -132,24 +132,40 @@ SigmaLoad load_sigma_paths(const std::vector<std::string>& paths);
 // webserver or proxy (nginx/apache access logs), or the nginx/apache services.
 bool logsource_feedable(const SigmaLogSource& ls);
 
-// An immutable, indexed set of rules.
+namespace sigma {
+class LiteralIndex;
+}
+
+// An immutable, indexed set of rules. Rules are indexed by log source (each distinct product/category/
+// services combination gets its candidate list once) and by literal (sigma/prefilter.h: one Hyperscan scan
+// per field finds the rules that can match), so an event meets only the rules that may fire on it.
 class SigmaRuleSet {
  public:
-  SigmaRuleSet() = default;
+  SigmaRuleSet();
   explicit SigmaRuleSet(std::vector<SigmaRule> rules);
+  ~SigmaRuleSet();
   SigmaRuleSet(const SigmaRuleSet&) = delete;
   SigmaRuleSet& operator=(const SigmaRuleSet&) = delete;
 
-  // Calls on_match for each rule whose log source and detection match. Thread-safe.
+  // Calls on_match for each rule whose log source and detection match, in rule order. Thread-safe; no
+  // allocation once each thread has seen the event's log source.
   void match(const LogEvent& ev, const std::function<void(const SigmaRule&)>& on_match) const;
   const std::vector<SigmaRule>& rules() const { return rules_; }
   size_t active_count() const;
+  // Rules evaluated on every event of their source because no literal is necessary for them to match.
+  size_t unfiltered_count() const;
+  // Why the prefilter is off (every candidate is then evaluated); empty when it is on.
+  const std::string& prefilter_error() const { return prefilter_error_; }
 
  private:
-  const std::vector<uint32_t>& candidates(const LogEvent& ev) const;
+  struct Source;
+  const Source& source(const LogEvent& ev) const;
   std::vector<SigmaRule> rules_;
+  std::unique_ptr<sigma::LiteralIndex> index_;
+  std::string prefilter_error_;
+  uint64_t serial_ = 0;
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, std::unique_ptr<std::vector<uint32_t>>> by_source_;
+  mutable std::unordered_map<std::string, std::unique_ptr<Source>> by_source_;
 };
 
 uint32_t sigma_level_severity(std::string_view level);

@@ -71,32 +71,58 @@ bool parse_number(std::string_view s, double* out) {
   return end == buf + s.size();
 }
 
-bool text_match(Kind kind, std::string_view hay, std::string_view needle) {
+inline char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// Equal bytes, or equal after ASCII case folding of both sides when `ci`.
+bool same(const char* a, const char* b, size_t n, bool ci) {
+  if (!ci) return std::memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (fold(a[i]) != fold(b[i])) return false;
+  }
+  return true;
+}
+
+bool find_in(std::string_view hay, std::string_view needle, bool ci) {
+  if (!ci) return hay.find(needle) != std::string_view::npos;
+  if (needle.empty()) return true;
+  if (hay.size() < needle.size()) return false;
+  const char first = fold(needle[0]);
+  const size_t last = hay.size() - needle.size();
+  for (size_t i = 0; i <= last; ++i) {
+    if (fold(hay[i]) == first && same(hay.data() + i + 1, needle.data() + 1, needle.size() - 1, true)) return true;
+  }
+  return false;
+}
+
+bool text_match(Kind kind, std::string_view hay, std::string_view needle, bool ci) {
   switch (kind) {
-    case Kind::kEquals: return hay == needle;
-    case Kind::kContains: return hay.find(needle) != std::string_view::npos;
-    case Kind::kStartsWith: return hay.substr(0, needle.size()) == needle;
-    case Kind::kEndsWith: return hay.size() >= needle.size() && hay.substr(hay.size() - needle.size()) == needle;
+    case Kind::kEquals: return hay.size() == needle.size() && same(hay.data(), needle.data(), hay.size(), ci);
+    case Kind::kContains: return find_in(hay, needle, ci);
+    case Kind::kStartsWith:
+      return hay.size() >= needle.size() && same(hay.data(), needle.data(), needle.size(), ci);
+    case Kind::kEndsWith:
+      return hay.size() >= needle.size() &&
+             same(hay.data() + hay.size() - needle.size(), needle.data(), needle.size(), ci);
     default: return false;
   }
 }
 
-bool match_text(const Value& v, std::string_view cased, std::string_view lower) {
-  const std::string_view s = v.cased ? cased : lower;
+// `s` is the field's value as logged; rule texts are lowercase unless cased.
+bool match_text(const Value& v, std::string_view s) {
   switch (v.kind) {
     case Kind::kEquals:
     case Kind::kContains:
     case Kind::kStartsWith:
-    case Kind::kEndsWith: return text_match(v.kind, s, v.text);
-    case Kind::kGlob: return glob_match(v.glob, s);
-    case Kind::kRegex: return regex_search(*v.re, cased);
-    case Kind::kCidr: return cidr_contains(v.cidr, cased);
+    case Kind::kEndsWith: return text_match(v.kind, s, v.text, !v.cased);
+    case Kind::kGlob: return glob_match(v.glob, s, !v.cased);
+    case Kind::kRegex: return regex_search(*v.re, s);
+    case Kind::kCidr: return cidr_contains(v.cidr, s);
     case Kind::kGt:
     case Kind::kGte:
     case Kind::kLt:
     case Kind::kLte: {
       double d = 0;
-      if (!parse_number(cased, &d)) return false;
+      if (!parse_number(s, &d)) return false;
       if (v.kind == Kind::kGt) return d > v.number;
       if (v.kind == Kind::kGte) return d >= v.number;
       if (v.kind == Kind::kLt) return d < v.number;
@@ -176,10 +202,11 @@ std::vector<std::string> windash_variants(std::string_view in) {
   return out;
 }
 
-bool glob_match(const std::vector<int16_t>& p, std::string_view s) {
+bool glob_match(const std::vector<int16_t>& p, std::string_view s, bool ci) {
   size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
   while (si < s.size()) {
-    if (pi < p.size() && (p[pi] == kQuestion || (p[pi] >= 0 && p[pi] == static_cast<uint8_t>(s[si])))) {
+    if (pi < p.size() &&
+        (p[pi] == kQuestion || (p[pi] >= 0 && p[pi] == static_cast<uint8_t>(ci ? fold(s[si]) : s[si])))) {
       ++pi;
       ++si;
     } else if (pi < p.size() && p[pi] == kStar) {
@@ -387,17 +414,17 @@ bool match_value(const Value& v, const LogField* field, const LogEvent& ev) {
     case Kind::kFieldRef: {
       const LogField* other = ev.find(v.text);
       if (field == nullptr || other == nullptr) return false;
-      return text_match(v.ref_kind, field->lower, other->lower);
+      return text_match(v.ref_kind, field->value, other->value, true);
     }
     default: break;
   }
   if (field == nullptr) return false;
-  return match_text(v, field->value, field->lower);
+  return match_text(v, field->value);
 }
 
 bool match_raw(const Value& v, const LogEvent& ev) {
   if (v.kind == Kind::kNull || v.kind == Kind::kExists || v.kind == Kind::kFieldRef) return false;
-  return match_text(v, ev.raw(), ev.raw_lower());
+  return match_text(v, ev.raw());
 }
 
 }  // namespace picket::host::sigma

@@ -19,7 +19,8 @@ bool match_value(const Value& v, const LogField* field, const LogEvent& ev);
 // Keyword search on the raw line.
 bool match_raw(const Value& v, const LogEvent& ev);
 
-bool glob_match(const std::vector<int16_t>& pattern, std::string_view s);
+// `pattern` is lowercase when `ci` (ASCII case folding of `s`).
+bool glob_match(const std::vector<int16_t>& pattern, std::string_view s, bool ci = false);
 bool parse_cidr(std::string_view text, Cidr* out);
 bool cidr_contains(const Cidr& net, std::string_view ip);
 std::string base64(std::string_view in);

@@ -35,7 +35,9 @@ TEST(AppDetect, ProbesByContent) {
   EXPECT_EQ(probe_tcp(kResp, bytes("220 ready\r\n"), 21).proto, AppProto::kFtp);
   EXPECT_EQ(probe_tcp(kResp, bytes("220 ready\r\n"), 9999).proto, AppProto::kUnknown);
   EXPECT_EQ(probe_tcp(kReq, bytes("EHLO client\r\n"), 25).proto, AppProto::kSmtp);
-  Probe junk = probe_tcp(kReq, bytes("\x01\x02\x03\x04"), 80);
+  // (a first 16-bit word >= 12 could still be DNS-over-TCP framing, so use one that cannot)
+  const uint8_t junk_bytes[] = {0x00, 0x02, 0x03, 0x04};
+  Probe junk = probe_tcp(kReq, junk_bytes, 80);
   EXPECT_EQ(junk.proto, AppProto::kUnknown);
   EXPECT_FALSE(junk.need_more);
   EXPECT_EQ(app_proto_name(AppProto::kTls), "tls");
@@ -141,11 +143,92 @@ TEST(AppState, DnsOverTcpAndUdp) {
     EXPECT_EQ(app.last_datagram().dns_query(), "www.de");
     EXPECT_EQ(sink.count(AppEventKind::kDnsMessage), 1u);
   }
-  {
+  {  // by content on another port: the whole datagram is one well-formed DNS message
     AppState app(limits, c, 9999);
-    app.on_datagram(kReq, q, 40000, 9999, nullptr);
+    test::RecordingSink sink;
+    app.on_datagram(kReq, q, 40000, 9999, &sink);
+    EXPECT_EQ(app.proto(), AppProto::kDns);
+    EXPECT_EQ(app.last_datagram().dns_query(), "www.de");
+  }
+  {  // DNS over TCP on another port, one byte at a time
+    AppState app(limits, c, 5300);
+    std::vector<std::string> names;
+    test::RecordingSink sink;
+    sink.extra = [&](const AppEvent& e) {
+      if (e.dns != nullptr) names.emplace_back(dns_buffer(*e.dns, StickyBuffer::kDnsQuery));
+    };
+    for (uint8_t b : framed) app.on_data(kReq, std::span<const uint8_t>(&b, 1), &sink);
+    EXPECT_EQ(app.proto(), AppProto::kDns);
+    EXPECT_EQ(names, std::vector<std::string>{"www.de"});
+  }
+  {  // not DNS on another port: one byte too many
+    std::vector<uint8_t> longer = q;
+    longer.push_back(0);
+    AppState app(limits, c, 9999);
+    app.on_datagram(kReq, longer, 40000, 9999, nullptr);
     EXPECT_EQ(app.proto(), AppProto::kUnknown);
   }
+}
+
+// DNS by content (detect.cc dns_message_shape): what is and is not taken for a DNS message.
+TEST(AppDetect, DnsByContent) {
+  // Query www.de A IN.
+  std::vector<uint8_t> q = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 2, 'd', 'e', 0, 0, 1, 0, 1};
+  EXPECT_TRUE(dns_message_shape(q));
+  // Response: the question, then an A record whose name is a pointer back to offset 12.
+  std::vector<uint8_t> r = q;
+  r[2] = 0x81;
+  r[3] = 0x80;
+  r[7] = 1;  // ancount 1
+  for (uint8_t b : {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0x0E, 0x10, 0, 4, 192, 0, 2, 1}) r.push_back(static_cast<uint8_t>(b));
+  EXPECT_TRUE(dns_message_shape(r));
+  EXPECT_EQ(probe_udp(r, 5300, 40000).proto, AppProto::kDns);
+  // Cut anywhere: not a whole message.
+  for (size_t n = 0; n < r.size(); ++n) {
+    EXPECT_FALSE(dns_message_shape(std::span<const uint8_t>(r.data(), n))) << n;
+  }
+  // A pointer that points forwards (or at itself) is refused.
+  std::vector<uint8_t> fwd = r;
+  fwd[q.size() + 1] = static_cast<uint8_t>(q.size());
+  EXPECT_FALSE(dns_message_shape(fwd));
+  // Unknown class, zero type, reserved label type, no question.
+  std::vector<uint8_t> bad = q;
+  bad[q.size() - 1] = 9;
+  EXPECT_FALSE(dns_message_shape(bad));
+  bad = q;
+  bad[q.size() - 3] = 0;
+  EXPECT_FALSE(dns_message_shape(bad));
+  bad = q;
+  bad[12] = 0x43;
+  EXPECT_FALSE(dns_message_shape(bad));
+  bad = q;
+  bad[5] = 0;
+  EXPECT_FALSE(dns_message_shape(bad));
+  // mDNS: the unicast-response bit in the question class is accepted.
+  std::vector<uint8_t> m = q;
+  m[q.size() - 2] = 0x80;
+  EXPECT_TRUE(dns_message_shape(m));
+  // NBNS (NetBIOS name service) has DNS's layout but a 32-letter A-P encoded name: not DNS.
+  std::vector<uint8_t> nb = {0x80, 0x01, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0, 32};
+  for (int i = 0; i < 32; ++i) nb.push_back(static_cast<uint8_t>(i % 2 == 0 ? 'E' : 'B'));
+  for (uint8_t b : {0, 0, 0x20, 0, 1}) nb.push_back(b);
+  EXPECT_FALSE(dns_message_shape(nb));
+  EXPECT_EQ(probe_udp(nb, 137, 137).proto, AppProto::kUnknown);
+  // Text and random bytes are not DNS.
+  EXPECT_FALSE(dns_message_shape(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  EXPECT_EQ(probe_udp(bytes("hello world, this is not dns"), 9999, 40000).proto, AppProto::kUnknown);
+  // DNS over TCP on another port needs the whole first message; a short text line is not DNS.
+  std::vector<uint8_t> framed = {0, static_cast<uint8_t>(q.size())};
+  framed.insert(framed.end(), q.begin(), q.end());
+  EXPECT_EQ(probe_tcp(kReq, framed, 5300).proto, AppProto::kDns);
+  EXPECT_TRUE(probe_tcp(kReq, std::span<const uint8_t>(framed.data(), framed.size() - 1), 5300).need_more);
+  Probe irc = probe_tcp(kReq, bytes("NICK x\r\n"), 6667);
+  EXPECT_EQ(irc.proto, AppProto::kUnknown);
+  EXPECT_FALSE(irc.need_more);
+  // HTTP and TLS stay content-based too (odd ports).
+  EXPECT_EQ(probe_tcp(kReq, bytes("POST /upload HTTP/1.0\r\n"), 53).proto, AppProto::kHttp);
+  const uint8_t ch[] = {0x16, 0x03, 0x01, 0x00, 0x40, 0x01};
+  EXPECT_EQ(probe_tcp(kReq, ch, 53).proto, AppProto::kTls);
 }
 
 TEST(AppBuffers, NamesResolveAndFetch) {

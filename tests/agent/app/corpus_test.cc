@@ -1,6 +1,6 @@
 // Real traffic: runs the app-layer parsers over the corpus pcaps (read with libpcap, a naive in-order TCP
 // reassembly written here, UDP payloads as datagrams) and compares what they extract with tshark:
-// DNS query names (port 53 and mDNS), HTTP (Host, URI) pairs, JA3/JA3S strings and hashes, and the first certificate's serial.
+// DNS query names (any port: DNS, mDNS, LLMNR), HTTP (Host, URI) pairs, JA3/JA3S strings and hashes, and the first certificate's serial.
 // Skips when the corpus or tshark is absent; fails instead under CI=true.
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
@@ -235,7 +235,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // One tshark pass per file; multi-valued fields are aggregated with '|' and zipped by position.
 bool tshark_seen(const std::string& file, Seen* out) {
   std::vector<std::string> argv = {which("tshark"), "-r", file, "-Y",
-                                   "((dns || mdns) && (udp.port == 53 || tcp.port == 53 || udp.port == 5353)) || "
+                                   // DNS is detected by content on any port (LLMNR on 5355 is DNS too);
+                                   // NBNS (137) has DNS's layout but is another protocol for both.
+                                   "(dns || mdns || llmnr) || "
                                    "http.request || (tcp && tls.handshake)",
                                    "-T", "fields", "-E", "separator=/t", "-E", "aggregator=|",
                                    "-e", "dns.qry.name", "-e", "http.request.method", "-e", "http.host",

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -196,6 +197,31 @@ TEST(AppTls, ClientHelloAcrossRecordsAtEverySplit) {
     EXPECT_EQ(tls.ja3_hash(), kJa3ExampleHash);
     EXPECT_EQ(tls.tls_version(), "TLS 1.0");
   }
+}
+
+// Application-data records split across segments are skipped without buffering; the record boundaries
+// stay right, so a record after them is still parsed (here a ClientHello after 9000 bytes of app data in
+// 7-byte pieces, which only happens in a test, but proves the byte accounting).
+TEST(AppTls, ApplicationDataSkippedAcrossSegments) {
+  Bytes stream = record(23, Bytes(9000, 0xAB), 0x0303);
+  append(stream, record(23, Bytes(5, 0xCD), 0x0303));
+  const size_t app_bytes = stream.size();
+  append(stream, record(22, ja3_example_client_hello("after.example")));
+  AppLimits limits;
+  AppCounters c;
+  TlsParser tls(limits, c);
+  test::RecordingSink sink;
+  std::span<const uint8_t> all(stream);
+  for (size_t pos = 0; pos < app_bytes; pos += 7) {
+    tls.feed(Direction::kToServer, all.subspan(pos, std::min<size_t>(7, app_bytes - pos)), &sink);
+  }
+  EXPECT_EQ(c.tls_records, 2u);
+  EXPECT_EQ(c.tls_bad_record, 0u);
+  tls.feed(Direction::kToServer, all.subspan(app_bytes), &sink);
+  EXPECT_EQ(c.tls_records, 3u);
+  EXPECT_EQ(c.tls_bad_record, 0u);
+  // The direction is encrypted after application data, so the late hello is counted but not parsed.
+  EXPECT_EQ(sink.count(AppEventKind::kTlsClientHello), 0u);
 }
 
 TEST(AppTls, ServerFlightWithCertificateOneByteAtATime) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "tests/support/process.h"
 
@@ -97,6 +98,61 @@ TEST(Journal, SegmentsRollAndReaderFollows) {
     total += recs.size();
   }
   EXPECT_EQ(total, 50u);
+}
+
+// Segments fed to the store are pruned; the checkpoint at the start of each segment keeps the
+// de-duplication state (highest seq per stream, forgotten streams) of what was deleted.
+TEST(Journal, PruningFedSegmentsKeepsTheStateInCheckpoints) {
+  test::TempDir tmp;
+  const std::string dir = tmp.file("j");
+  std::map<StreamId, uint64_t> durable;  // what the ingest loop would report
+  {
+    auto j = Journal::open({.dir = dir, .segment_bytes = 4096});
+    ASSERT_TRUE(j);
+    (*j)->set_checkpoint_source([&](std::vector<JournalCheckpointEntry>* out) {
+      for (const auto& [id, seq] : durable) out->push_back({.stream = id, .seq = seq, .last_us = 77});
+      out->push_back({.stream = stream(5, 5), .forgotten = true});
+    });
+    for (uint64_t s = 1; s <= 60; ++s) {
+      (*j)->append(stream(9, 9), s, 1, bytes(std::string(500, 'y')));
+      if (s == 3) (*j)->append(stream(7, 7), 1, 1, bytes("once"));
+      ASSERT_TRUE((*j)->commit());
+      durable[stream(9, 9)] = s;
+      if (s == 3) durable[stream(7, 7)] = 1;
+    }
+    const size_t before = journal_segments(dir).size();
+    ASSERT_GE(before, 5u);
+    // A reader that has seen everything; nothing is pruned ahead of it, nor while the retention holds it.
+    JournalReader reader(dir, "store", j->get());
+    std::vector<JournalRecord> recs;
+    uint64_t total = 0;
+    while (reader.next(16, &recs) > 0) {
+      for (const auto& r : recs) EXPECT_NE(r.alert, "") << "checkpoint records are not returned to readers";
+      total += recs.size();
+    }
+    EXPECT_EQ(total, 61u);
+    ASSERT_TRUE(reader.commit_cursor());
+    EXPECT_EQ(prune_journal(dir, 1, 0), 0u) << "nothing is before the first segment";
+    EXPECT_EQ(prune_journal(dir, reader.position().segment, 1ull << 30), 0u) << "within the retention";
+    EXPECT_EQ(prune_journal(dir, reader.position().segment, 0), before - 1);
+    EXPECT_EQ(journal_segments(dir).size(), 1u);
+    // The newest segment is never pruned, even when a reader claims to be past it.
+    EXPECT_EQ(prune_journal(dir, UINT32_MAX, 0), 0u);
+  }
+  auto j = Journal::open({.dir = dir, .segment_bytes = 4096});
+  ASSERT_TRUE(j) << j.error().format();
+  EXPECT_LT((*j)->records_recovered(), 60u);
+  EXPECT_EQ((*j)->recovered_streams().at(stream(9, 9)), 60u);
+  EXPECT_EQ((*j)->recovered_streams().at(stream(7, 7)), 1u) << "only in a pruned segment and the checkpoint";
+  EXPECT_EQ((*j)->recovered_last_us().at(stream(7, 7)), 77);
+  ASSERT_EQ((*j)->recovered_forgotten().size(), 1u);
+  EXPECT_EQ((*j)->recovered_forgotten()[0], stream(5, 5));
+  // A reader whose cursor pointed into a pruned segment moves on to what remains.
+  JournalReader late(dir, "late");
+  std::vector<JournalRecord> recs;
+  uint64_t total = 0;
+  while (late.next(100, &recs) > 0) total += recs.size();
+  EXPECT_EQ(total, (*j)->records_recovered());
 }
 
 TEST(Journal, CorruptRecordBeforeTheTailIsAnError) {

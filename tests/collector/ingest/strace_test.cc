@@ -97,9 +97,13 @@ bool strace_works() {
   return run({"/usr/bin/strace", "-f", "-o", "/dev/null", "/bin/true"}, 30s).exit_code == 0;
 }
 
-// DISABLED: unfinished. First run: the traced ASan driver delivered all 600 alerts but exited 1 because
-// LeakSanitizer cannot run under ptrace (now set detect_leaks=0 below); the second run did not finish within
-// 60 s (not investigated). Re-enable by removing DISABLED_ once it passes.
+// DISABLED: the checker is too strict, not the code. Why the traced driver exited 1: LeakSanitizer cannot
+// run under ptrace (fixed: detect_leaks=0 below); the run now completes in about 65 s and the driver exits 0.
+// It still fails because checked_sends() demands strict F/S alternation, and a real trace has a few sends in
+// a row with no fdatasync between them (collector: FSSSSFSFS...; agent: SFSFSSSFS...): a message written in
+// two send calls, a re-Ack of a batch of duplicates (already durable, nothing to sync), a resend of records
+// synced before. To be correct the checker must match each send to the seqs it carries (batch) or
+// acknowledges (Ack) and require an fdatasync covering them earlier, not alternation. Until then: disabled.
 TEST(Strace, DISABLED_SpoolAndJournalFdatasyncBeforeSendAndAck) {
   if (!strace_works()) {
     if (in_ci()) FAIL() << "strace cannot trace here (ptrace refused?), and CI=true";
