@@ -112,13 +112,11 @@ echo "== alerts stored by the collector (picketctl alerts)"
 "$CTL" alerts --config "$DEMO/collector.yaml"
 echo "== incidents (picketctl incidents)"
 "$CTL" incidents --config "$DEMO/collector.yaml"
-first=$("$CTL" incidents --config "$DEMO/collector.yaml" --json | /usr/bin/python3 -c \
-  'import json,sys; l=[json.loads(x) for x in sys.stdin if x.strip()]; print(l[0]["incident"]["id"] if l else "")' \
-  2>/dev/null || true)
-if [[ -n $first ]]; then
-  echo "== timeline of incident $first (picketctl incident $first)"
-  "$CTL" incident "$first" --config "$DEMO/collector.yaml"
-fi
+for id in $("$CTL" incidents --config "$DEMO/collector.yaml" --json | /usr/bin/python3 -c \
+  'import json,sys; [print(json.loads(x)["incident"]["id"]) for x in sys.stdin if x.strip()]' 2>/dev/null || true); do
+  echo "== timeline of incident $id (picketctl incident $id)"
+  "$CTL" incident "$id" --config "$DEMO/collector.yaml"
+done
 echo "== one EVE alert line as forwarded by the collector ($DEMO/collector/eve.json)"
 head -n 1 "$DEMO/collector/eve.json" || true
 echo "== summary: $(grep -c . "$DEMO/collector/eve.json" 2>/dev/null || echo 0) EVE lines forwarded, $incidents incidents"
