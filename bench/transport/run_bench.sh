@@ -11,14 +11,14 @@ picketctl=$build/ctl/picketctl
 loadgen=$build/bench/transport/picket-loadgen
 for p in "$collector" "$picketctl" "$loadgen"; do [ -x "$p" ] || { echo "missing $p (build the release preset)"; exit 2; }; done
 tmp=$(mktemp -d /tmp/picket-transport-bench-XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 mkdir -p "$tmp/c"
 "$picketctl" keygen --out "$tmp/agent" >/dev/null
 "$picketctl" agents add bench "$tmp/agent.pub" --keys-file "$tmp/c/agents.yaml" >/dev/null
 "$collector" --set collector.state-dir="$tmp/c" --set ingest.listen="tcp://127.0.0.1:$port" \
-  --set logging.level=warn 2>"$tmp/collector.log" &
+  --set logging.level=warn --set publish.stream.listen="tcp://127.0.0.1:*" 2>"$tmp/collector.log" &
 cpid=$!
 for _ in $(seq 100); do [ -f "$tmp/c/collector.pub" ] && break; sleep 0.1; done
 sleep 0.5
