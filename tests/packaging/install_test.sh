@@ -27,8 +27,15 @@ for t in etc usr var; do
   mkdir -p "$work/$t/upper" "$work/$t/work"
   mount -t overlay picket-install-test -o "lowerdir=/$t,upperdir=$work/$t/upper,workdir=$work/$t/work" "/$t"
 done
+# The fresh /tmp is prepared beside the old one and holds a copy of the packages: DEBDIR may itself be
+# under /tmp (a build tree in a temporary clone), which the new /tmp hides.
+mkdir -p "$work/newtmp"
+mount -t tmpfs -o mode=1777 picket-install-tmp "$work/newtmp"
+mkdir "$work/newtmp/picket-debs"
+cp "$debdir"/picket-*.deb "$work/newtmp/picket-debs/" 2>/dev/null || true
 mount -o remount,bind,ro /
-mount -t tmpfs -o mode=1777 picket-install-tmp /tmp
+mount -n --move "$work/newtmp" /tmp
+debdir=/tmp/picket-debs
 mount -t tmpfs -o mode=0755 picket-install-run /run
 export TMPDIR=/tmp DEBIAN_FRONTEND=noninteractive
 export ASAN_OPTIONS=detect_leaks=0  # an ASan build's maintainer-script tools run briefly; leaks are tested elsewhere
