@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "agent/capture/capture.h"
+#include "agent/capture/pcap_frame.h"
 #include "common/config.h"
 
 namespace picket::capture {
@@ -22,9 +23,7 @@ class LiveSource final : public PacketSource {
     const u_char* data = nullptr;
     int rc = pcap_next_ex(p_, &h, &data);
     if (rc == 1) {
-      out->data = std::span<const uint8_t>(data, h->caplen);
-      out->wire_len = h->len;
-      out->ts_us = static_cast<int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
+      frame_from_pcap(*h, data, out);
       packets_.fetch_add(1, std::memory_order_relaxed);
       bytes_.fetch_add(h->caplen, std::memory_order_relaxed);
       return NextResult::kPacket;

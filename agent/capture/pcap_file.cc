@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "agent/capture/capture.h"
+#include "agent/capture/pcap_frame.h"
 
 namespace picket::capture {
 
@@ -27,9 +28,7 @@ class FileSource final : public PacketSource {
     const u_char* data = nullptr;
     int rc = pcap_next_ex(p_, &h, &data);
     if (rc == 1) {
-      out->data = std::span<const uint8_t>(data, h->caplen);
-      out->wire_len = h->len;
-      out->ts_us = static_cast<int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
+      frame_from_pcap(*h, data, out);
       ++stats_.packets;
       stats_.bytes += h->caplen;
       return NextResult::kPacket;

@@ -236,25 +236,28 @@ bool Decoder::decode_ipv4(Bytes d, Packet* p) {
     checksum_result(p, csum_fold(csum_add(0, d.first(hl))) == 0, Anomaly::kIpv4BadChecksum, false);
   }
   Bytes payload = d.subspan(hl);
-  if (p->ip_mf || p->frag_offset != 0) {
-    ++stats_.fragments;
-    p->layers |= kLayerFragment;
-    p->payload = payload;
-    if (cfg_.defrag) {
-      Anomaly why{};
-      bool overlap = false;
-      auto r = defrag_->add(p->src, p->dst, p->ip_id, p->proto, p->ip_mf, p->frag_offset, d.first(hl), payload,
-                            p->ts_us, &why, &overlap);
-      if (overlap) anomaly(p, Anomaly::kFragOverlap);
-      if (r == Defragmenter::Result::kDropped) return anomaly(p, why);
-      if (r == Defragmenter::Result::kComplete) {
-        reassembled_ready_ = true;
-        frag_ctx_ = *p;
-      }
-    }
-    return true;
-  }
+  if (p->ip_mf || p->frag_offset != 0) return add_fragment(p, p->ip_id, p->proto, d.first(hl), payload);
   return decode_l4(p->proto, payload, p);
+}
+
+// One IPv4 or IPv6 fragment: counted, marked, and (with defrag on) handed to the reassembler; when it
+// completes a datagram, decode_reassembled() picks the whole one up.
+bool Decoder::add_fragment(Packet* p, uint32_t id, uint8_t proto, Bytes header, Bytes payload) {
+  ++stats_.fragments;
+  p->layers |= kLayerFragment;
+  p->payload = payload;
+  if (!cfg_.defrag) return true;
+  Anomaly why{};
+  bool overlap = false;
+  auto r = defrag_->add(p->src, p->dst, id, proto, p->ip_mf, p->frag_offset, header, payload, p->ts_us, &why,
+                        &overlap);
+  if (overlap) anomaly(p, Anomaly::kFragOverlap);
+  if (r == Defragmenter::Result::kDropped) return anomaly(p, why);
+  if (r == Defragmenter::Result::kComplete) {
+    reassembled_ready_ = true;
+    frag_ctx_ = *p;
+  }
+  return true;
 }
 
 bool Decoder::decode_ipv6(Bytes d, Packet* p) {
@@ -313,24 +316,7 @@ bool Decoder::decode_ipv6(Bytes d, Packet* p) {
   p->proto = next;
   p->ip_header = d.first(off);
   Bytes payload = d.subspan(off);
-  if (fragment) {
-    ++stats_.fragments;
-    p->layers |= kLayerFragment;
-    p->payload = payload;
-    if (cfg_.defrag) {
-      Anomaly why{};
-      bool overlap = false;
-      auto r = defrag_->add(p->src, p->dst, frag_id, next, p->ip_mf, p->frag_offset, d.first(40), payload,
-                            p->ts_us, &why, &overlap);
-      if (overlap) anomaly(p, Anomaly::kFragOverlap);
-      if (r == Defragmenter::Result::kDropped) return anomaly(p, why);
-      if (r == Defragmenter::Result::kComplete) {
-        reassembled_ready_ = true;
-        frag_ctx_ = *p;
-      }
-    }
-    return true;
-  }
+  if (fragment) return add_fragment(p, frag_id, next, d.first(40), payload);
   if (next == 59) return true;  // no next header
   return decode_l4(next, payload, p);
 }

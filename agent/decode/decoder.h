@@ -93,6 +93,8 @@ class Decoder {
   bool decode_ipv4(std::span<const uint8_t> d, Packet* p);
   bool decode_ipv6(std::span<const uint8_t> d, Packet* p);
   bool decode_l4(uint8_t proto, std::span<const uint8_t> d, Packet* p);
+  bool add_fragment(Packet* p, uint32_t id, uint8_t proto, std::span<const uint8_t> header,
+                    std::span<const uint8_t> payload);
   bool decode_tcp(std::span<const uint8_t> d, Packet* p);
   bool decode_udp(std::span<const uint8_t> d, Packet* p);
   bool decode_icmp(std::span<const uint8_t> d, Packet* p);

@@ -14,9 +14,7 @@ bool parse_byte_extract(ParseCtx& ctx, std::string_view value) {
   auto parts = split_top(value, ',');
   if (parts.size() < 3) return ctx.fail("byte_extract: expected n,offset,name[,options]");
   ByteExtractNode n;
-  uint64_t nb = 0;
-  if (!parse_uint(parts[0], &nb) || nb < 1) return ctx.fail("byte_extract: bad byte count");
-  n.nbytes = static_cast<int>(nb);
+  if (!parse_byte_count(ctx, "byte_extract", parts[0], &n.nbytes)) return false;
   if (!parse_int(parts[1], &n.offset) || n.offset < -65535 || n.offset > 65535) {
     return ctx.fail("byte_extract: bad offset");
   }

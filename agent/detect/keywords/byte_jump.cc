@@ -10,9 +10,7 @@ bool parse_byte_jump(ParseCtx& ctx, std::string_view value) {
   auto parts = split_top(value, ',');
   if (parts.size() < 2) return ctx.fail("byte_jump: expected n,offset[,options]");
   ByteJumpNode n;
-  uint64_t nb = 0;
-  if (!parse_uint(parts[0], &nb) || nb < 1) return ctx.fail("byte_jump: bad byte count");
-  n.nbytes = static_cast<int>(nb);
+  if (!parse_byte_count(ctx, "byte_jump", parts[0], &n.nbytes)) return false;
   if (!ctx.int_arg(parts[1], "byte_jump offset", -65535, 65535, &n.offset)) return false;
   ByteOpts o;
   if (!parse_byte_opts(ctx, "byte_jump", {parts.begin() + 2, parts.end()}, &o)) return false;

@@ -10,9 +10,7 @@ bool parse_byte_test(ParseCtx& ctx, std::string_view value) {
   auto parts = split_top(value, ',');
   if (parts.size() < 4) return ctx.fail("byte_test: expected n,op,value,offset[,options]");
   ByteTestNode n;
-  uint64_t nb = 0;
-  if (!parse_uint(parts[0], &nb) || nb < 1) return ctx.fail("byte_test: bad byte count");
-  n.nbytes = static_cast<int>(nb);
+  if (!parse_byte_count(ctx, "byte_test", parts[0], &n.nbytes)) return false;
   auto op = parts[1];
   if (!op.empty() && op.front() == '!') {
     n.negate = true;

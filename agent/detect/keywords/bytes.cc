@@ -44,6 +44,13 @@ bool extract_number(std::span<const uint8_t> data, int64_t pos, int nbytes, bool
   return true;
 }
 
+bool parse_byte_count(ParseCtx& ctx, std::string_view keyword, std::string_view word, int* out) {
+  uint64_t nb = 0;
+  if (!parse_uint(word, &nb) || nb < 1 || nb > 65535) return ctx.fail(std::string(keyword) + ": bad byte count");
+  *out = static_cast<int>(nb);
+  return true;
+}
+
 bool parse_byte_opts(ParseCtx& ctx, std::string_view kw, const std::vector<std::string_view>& words,
                      ByteOpts* o) {
   for (auto w : words) {

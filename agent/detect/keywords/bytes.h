@@ -15,6 +15,10 @@ struct ParseCtx;
 bool extract_number(std::span<const uint8_t> data, int64_t pos, int nbytes, bool little, int base,
                     uint64_t* out);
 
+// The byte count that starts byte_test, byte_jump and byte_extract: a positive integer (the upper bound
+// depends on string/binary and is checked by the caller). False with "<keyword>: bad byte count".
+bool parse_byte_count(ParseCtx& ctx, std::string_view keyword, std::string_view word, int* out);
+
 // Common option words: relative, big, little, string, hex, dec, oct, dce, bitmask N. Returns false with an
 // error on an unknown word; unknown-to-caller words are passed back in `rest`.
 struct ByteOpts {
