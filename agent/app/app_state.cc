@@ -9,6 +9,24 @@ AppState::AppState(const AppLimits& limits, AppCounters& counters, uint16_t serv
 
 AppState::~AppState() = default;
 
+void AppState::FlipSink::on_app_event(const AppEvent& e) {
+  if (inner == nullptr) return;
+  AppEvent c = e;
+  c.dir = e.dir == Direction::kToServer ? Direction::kToClient : Direction::kToServer;
+  inner->on_app_event(c);
+}
+
+Direction AppState::logical(Direction dir) const {
+  if (!reversed_) return dir;
+  return dir == Direction::kToServer ? Direction::kToClient : Direction::kToServer;
+}
+
+AppEventSink* AppState::out(AppEventSink* sink) {
+  if (!reversed_ || sink == nullptr) return sink;
+  flip_.inner = sink;
+  return &flip_;
+}
+
 void AppState::decide(AppProto p, AppEventSink* sink, Direction dir) {
   proto_ = p;
   detect_done_ = true;
@@ -38,12 +56,13 @@ void AppState::decide(AppProto p, AppEventSink* sink, Direction dir) {
 
 void AppState::dispatch(Direction dir, std::span<const uint8_t> data, AppEventSink* sink) {
   if (data.empty()) return;
+  Direction ld = logical(dir);
   if (http_) {
-    http_->feed(dir, data, sink);
+    http_->feed(ld, data, out(sink));
   } else if (tls_) {
-    tls_->feed(dir, data, sink);
+    tls_->feed(ld, data, out(sink));
   } else if (dns_tcp_) {
-    dns_tcp_->feed(dir, data, sink);
+    dns_tcp_->feed(ld, data, out(sink));
   }
 }
 
@@ -62,6 +81,18 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
   pend.append(reinterpret_cast<const char*>(data.data()), data.size());
   auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pend.data()), pend.size());
   Probe p = probe_tcp(dir, bytes, server_port_);
+  if (p.proto == AppProto::kUnknown && midstream_ && pending_[1 - d].empty()) {
+    // Midstream, and the other side has sent nothing yet: this side may be the server.
+    Direction other = dir == Direction::kToServer ? Direction::kToClient : Direction::kToServer;
+    Probe r = probe_tcp(other, bytes, 0);
+    if (r.proto != AppProto::kUnknown) {
+      reversed_ = true;
+      ++counters_.detect_reversed;
+      p = r;
+    } else {
+      p.need_more = p.need_more || r.need_more;
+    }
+  }
   bool give_up_dir = !p.need_more || pend.size() >= limits_.detect_max_bytes;
   if (p.proto == AppProto::kUnknown) {
     // This direction says nothing (yet). Give up when both directions are past hope.
@@ -81,8 +112,10 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
     return;
   }
   decide(p.proto, sink, dir);
-  // Replay what was held: the client's bytes first, then the server's.
-  for (int k = 0; k < 2; ++k) {
+  // Replay what was held: the client's bytes first, then the server's (on a reversed flow the client is
+  // the flow's to_client side).
+  for (int i = 0; i < 2; ++i) {
+    int k = reversed_ ? 1 - i : i;
     std::string held = std::move(pending_[k]);
     pending_[k].clear();
     if (!gap_[k]) dispatch(static_cast<Direction>(k), {reinterpret_cast<const uint8_t*>(held.data()), held.size()}, sink);
@@ -92,12 +125,12 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
 
 void AppState::on_close(Direction dir, AppEventSink* sink) {
   if (!detect_done_) return;  // nothing recognisable arrived; detection stays open for the other side
-  if (http_) http_->on_close(dir, sink);
+  if (http_) http_->on_close(logical(dir), out(sink));
 }
 
 void AppState::on_gap(Direction dir) {
   gap_[dir_index(dir)] = true;
-  if (http_) http_->on_gap(dir);
+  if (http_) http_->on_gap(logical(dir));
 }
 
 void AppState::on_datagram(Direction dir, std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,

@@ -11,6 +11,13 @@
 //   app.on_datagram(Direction::kToServer, payload, &sink);
 //   app.proto();  app.http();  app.tls();
 //
+// Midstream pickup (set_midstream): the side that sent first may be the server. When its first bytes
+// only make sense the other way round (a to_server stream starting "HTTP/1.1 200", a ServerHello), the
+// flow is taken as reversed, as Suricata does for midstream flows: the parser then sees that side as
+// the server. Events still carry the flow direction of the bytes (so addresses stay those of the
+// packets); which side of a transaction an event is about is given by its kind (kHttpResponseHeaders is
+// always the server's side), and `reversed()` tells whoever needs the logical direction.
+//
 // Events (app_event.h) go to `sink` synchronously; `const HttpTx*` / `const TlsParser*` they carry stay
 // valid until the next call on this AppState. Memory per flow is bounded by AppLimits. One AppState per
 // flow, used only by the worker thread that owns the flow.
@@ -35,6 +42,9 @@ class AppState {
   AppState(const AppState&) = delete;
   AppState& operator=(const AppState&) = delete;
 
+  // Call before the first on_data when the flow was picked up without its handshake.
+  void set_midstream(bool midstream) { midstream_ = midstream; }
+
   void on_data(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
   void on_close(Direction dir, AppEventSink* sink);
   void on_gap(Direction dir);
@@ -44,6 +54,8 @@ class AppState {
 
   AppProto proto() const { return proto_; }
   bool detection_done() const { return detect_done_; }
+  // Midstream flow whose first sender turned out to be the server (see above).
+  bool reversed() const { return reversed_; }
   // The parser for the detected protocol, or null.
   const HttpParser* http() const { return http_.get(); }
   const TlsParser* tls() const { return tls_.get(); }
@@ -52,14 +64,26 @@ class AppState {
   const DnsMessage& last_datagram() const { return dgram_; }
 
  private:
+  // Forwards parser events with their direction turned back into the flow's (reversed flows only).
+  struct FlipSink : AppEventSink {
+    AppEventSink* inner = nullptr;
+    void on_app_event(const AppEvent& e) override;
+  };
+
   void decide(AppProto p, AppEventSink* sink, Direction dir);
   void dispatch(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
+  // The parser's view: the flow direction, or its opposite on a reversed flow.
+  Direction logical(Direction dir) const;
+  AppEventSink* out(AppEventSink* sink);
 
   const AppLimits& limits_;
   AppCounters& counters_;
   uint16_t server_port_;
   AppProto proto_ = AppProto::kUnknown;
   bool detect_done_ = false;
+  bool midstream_ = false;
+  bool reversed_ = false;
+  FlipSink flip_;
   bool gap_[2] = {false, false};
   std::string pending_[2];  // bytes held per direction until detection decides
   std::unique_ptr<HttpParser> http_;

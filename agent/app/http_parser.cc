@@ -467,6 +467,20 @@ void HttpParser::message_done(Direction dir, Side& s, AppEventSink* sink) {
 void HttpParser::on_close(Direction dir, AppEventSink* sink) {
   release_done();
   Side& s = *sides_[dir_index(dir)];
+  if (s.state == Side::State::kHead && s.tx != nullptr) {
+    // The stream ended inside a head (no blank line): what arrived is the whole head, as a server or
+    // client closing the connection there means (libhtp does the same). Its start line and complete
+    // header lines are parsed and inspected; a header line cut in the middle is kept as it is.
+    HttpMessage& m = dir == Direction::kToServer ? s.tx->request : s.tx->response;
+    bool any = false;
+    for (char ch : m.head) any = any || (ch != '\r' && ch != '\n');
+    if (any && m.head.size() <= limits_.http_max_header_bytes) {
+      ++counters_.http_head_cut_by_close;
+      if (m.head.back() != '\n') m.head.append("\r\n");
+      m.head.append("\r\n");
+      head_done(dir, s, sink);  // may complete the message (state kIdle) or start a body
+    }
+  }
   if (s.state == Side::State::kBody && s.tx != nullptr) {
     HttpMessage& m = dir == Direction::kToServer ? s.tx->request : s.tx->response;
     if (s.body.close(m, counters_)) {

@@ -62,6 +62,7 @@ struct AppLimits {
   X(detect, smtp)                       \
   X(detect, ftp)                        \
   X(detect, unknown)                    \
+  X(detect, reversed)                   \
   X(http, requests)                     \
   X(http, responses)                    \
   X(http, bad_request_line)             \
@@ -83,6 +84,7 @@ struct AppLimits {
   X(http, bare_lf)                      \
   X(http, data_after_error)             \
   X(http, gap)                          \
+  X(http, head_cut_by_close)            \
   X(dns, messages)                      \
   X(dns, truncated)                     \
   X(dns, bad_header)                    \

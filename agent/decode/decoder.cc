@@ -15,9 +15,12 @@ using Bytes = std::span<const uint8_t>;
 
 constexpr int kDltNull = 0;
 constexpr int kDltEn10mb = 1;
+constexpr int kDltPpp = 9;
 constexpr int kDltRaw = 12;
 constexpr int kDltRawOpenBsd = 14;
+constexpr int kDltPppSerial = 50;
 constexpr int kDltLinktypeRaw = 101;
+constexpr int kDltCHdlc = 104;
 constexpr int kDltLoop = 108;
 constexpr int kDltLinuxSll = 113;
 constexpr int kDltIpv4 = 228;
@@ -31,6 +34,9 @@ constexpr uint16_t kEthQinQ = 0x88a8;
 constexpr uint16_t kEthQinQOld = 0x9100;
 constexpr uint16_t kEthIpv6 = 0x86dd;
 constexpr uint16_t kEthTeb = 0x6558;  // transparent Ethernet bridging (GRE)
+constexpr uint16_t kEthPpp = 0x880b;  // PPP (GRE, PPTP)
+constexpr uint16_t kPppIpv4 = 0x0021;
+constexpr uint16_t kPppIpv6 = 0x0057;
 
 constexpr uint64_t kChecksumSample = 1000;  // packets checked before auto mode decides
 }  // namespace
@@ -38,9 +44,10 @@ constexpr uint64_t kChecksumSample = 1000;  // packets checked before auto mode 
 void DecodeStats::add(const DecodeStats& o) {
   packets += o.packets;
   bytes += o.bytes;
-  ethernet += o.ethernet; vlan += o.vlan; sll += o.sll; raw += o.raw; arp += o.arp;
+  ethernet += o.ethernet; vlan += o.vlan; sll += o.sll; raw += o.raw; arp += o.arp; ppp += o.ppp;
+  chdlc += o.chdlc;
   ipv4 += o.ipv4; ipv6 += o.ipv6; tcp += o.tcp; udp += o.udp; icmp += o.icmp; icmpv6 += o.icmpv6;
-  gre += o.gre; vxlan += o.vxlan; other_ip += o.other_ip;
+  gre += o.gre; vxlan += o.vxlan; sctp += o.sctp; other_ip += o.other_ip;
   fragments += o.fragments;
   reassembled += o.reassembled;
   for (size_t i = 0; i < kAnomalyCount; ++i) anomalies[i] += o.anomalies[i];
@@ -96,9 +103,17 @@ bool Decoder::decode_reassembled(Packet* p) {
   *p = Packet{};
   p->ts_us = frag_ctx_.ts_us;
   p->pcap_cnt = frag_ctx_.pcap_cnt;
-  p->linktype = kDltRaw;
+  p->linktype = frag_ctx_.linktype;
   p->raw = d;
   p->wire_len = static_cast<uint32_t>(d.size());
+  // What preceded the completing fragment's (innermost) IP header: the link header, or for a tunnelled
+  // fragment what followed the tunnel header.
+  Bytes from = frag_ctx_.raw.subspan(std::min<size_t>(frag_ctx_.tunnel_offset, frag_ctx_.raw.size()));
+  const uint8_t* ip_start = frag_ctx_.ip_header.data();
+  if (ip_start != nullptr && !from.empty() && ip_start >= from.data() && ip_start <= from.data() + from.size()) {
+    p->link_prefix = from.first(static_cast<size_t>(ip_start - from.data()));
+  }
+  p->tunnel = frag_ctx_.tunnel;
   p->vlan[0] = frag_ctx_.vlan[0];
   p->vlan[1] = frag_ctx_.vlan[1];
   p->vlan_count = frag_ctx_.vlan_count;
@@ -149,6 +164,11 @@ bool Decoder::decode_link(Bytes d, int linktype, Packet* p) {
       if (d.empty()) return anomaly(p, Anomaly::kIpv4Truncated);
       return (d[0] >> 4) == 6 ? decode_ipv6(d, p) : decode_ipv4(d, p);
     }
+    case kDltPpp:
+    case kDltPppSerial:
+      return decode_ppp(d, p);
+    case kDltCHdlc:
+      return decode_chdlc(d, p);
     case kDltNull:
     case kDltLoop: {
       if (d.size() < 4) return anomaly(p, Anomaly::kEthTruncated);
@@ -328,11 +348,12 @@ bool Decoder::decode_l4(uint8_t proto, Bytes d, Packet* p) {
     case kProtoIcmp: return decode_icmp(d, p);
     case kProtoIcmpv6: return decode_icmpv6(d, p);
     case kProtoGre: return decode_gre(d, p);
+    case kProtoSctp: return decode_sctp(d, p);
     case 4:  // IPv4 in IP
-      if (!tunnel_enter(p)) return false;
+      if (!tunnel_enter(p, Tunnel::kIpv4, d.data())) return false;
       return decode_ipv4(d, p);
     case 41:  // IPv6 in IP
-      if (!tunnel_enter(p)) return false;
+      if (!tunnel_enter(p, Tunnel::kIpv6, d.data())) return false;
       return decode_ipv6(d, p);
     default:
       ++stats_.other_ip;
@@ -457,9 +478,13 @@ bool Decoder::decode_icmpv6(Bytes d, Packet* p) {
   return true;
 }
 
-bool Decoder::tunnel_enter(Packet* p) {
+bool Decoder::tunnel_enter(Packet* p, Tunnel kind, const uint8_t* inner) {
   if (p->tunnel_depth >= cfg_.max_tunnel_depth) return anomaly(p, Anomaly::kTunnelTooDeep);
   ++p->tunnel_depth;
+  p->tunnel = kind;
+  if (inner >= p->raw.data() && inner <= p->raw.data() + p->raw.size()) {
+    p->tunnel_offset = static_cast<uint32_t>(inner - p->raw.data());
+  }
   // The inner packet replaces the transport view of the outer one.
   p->layers &= ~(kLayerTcp | kLayerUdp | kLayerIcmp | kLayerIcmpv6 | kLayerFragment);
   p->sp = p->dp = 0;
@@ -478,7 +503,17 @@ bool Decoder::decode_gre(Bytes d, Packet* p) {
   ++stats_.gre;
   p->layers |= kLayerGre;
   p->payload = d.subspan(4);
-  if (version == 1) return true;  // PPTP enhanced GRE: PPP inside, not decoded further
+  if (version == 1) {
+    // PPTP enhanced GRE: flags/version, protocol (PPP), payload length, call id, then the sequence number
+    // (S bit) and the acknowledgement number (A bit, 0x0080).
+    size_t hl = 8 + ((fv & 0x1000) ? 4 : 0) + ((fv & 0x0080) ? 4 : 0);
+    if (d.size() < hl) return anomaly(p, Anomaly::kGreTruncated);
+    Bytes inner = d.subspan(hl);
+    p->payload = inner;
+    if (type != kEthPpp || inner.empty()) return true;  // acknowledgement only, or not PPP
+    if (!tunnel_enter(p, Tunnel::kGre, inner.data())) return false;
+    return decode_ppp(inner, p);
+  }
   if (version != 0) return anomaly(p, Anomaly::kGreBadVersion);
   size_t hl = 4;
   if (fv & 0x8000) hl += 4;  // checksum + reserved
@@ -489,14 +524,17 @@ bool Decoder::decode_gre(Bytes d, Packet* p) {
   Bytes inner = d.subspan(hl);
   switch (type) {
     case kEthIpv4:
-      if (!tunnel_enter(p)) return false;
+      if (!tunnel_enter(p, Tunnel::kGre, inner.data())) return false;
       return decode_ipv4(inner, p);
     case kEthIpv6:
-      if (!tunnel_enter(p)) return false;
+      if (!tunnel_enter(p, Tunnel::kGre, inner.data())) return false;
       return decode_ipv6(inner, p);
+    case kEthPpp:
+      if (!tunnel_enter(p, Tunnel::kGre, inner.data())) return false;
+      return decode_ppp(inner, p);
     case kEthTeb:
       if (inner.size() < 14) return anomaly(p, Anomaly::kEthTruncated);
-      if (!tunnel_enter(p)) return false;
+      if (!tunnel_enter(p, Tunnel::kGre, inner.data())) return false;
       return decode_ether_payload(be16(inner.data() + 12), inner.subspan(14), p);
     default:
       p->payload = inner;
@@ -509,8 +547,53 @@ bool Decoder::decode_vxlan(Bytes d, Packet* p) {
   ++stats_.vxlan;
   p->layers |= kLayerVxlan;
   Bytes eth = d.subspan(8);
-  if (!tunnel_enter(p)) return false;
+  if (!tunnel_enter(p, Tunnel::kVxlan, eth.data())) return false;
   return decode_ether_payload(be16(eth.data() + 12), eth.subspan(14), p);
+}
+
+// SCTP common header: source port, destination port, verification tag, CRC32c checksum (not checked, as
+// Suricata does not); the chunks that follow are the payload.
+bool Decoder::decode_sctp(Bytes d, Packet* p) {
+  if (d.size() < 12) return anomaly(p, Anomaly::kSctpTruncated);
+  ++stats_.sctp;
+  p->layers |= kLayerSctp;
+  p->sp = be16(d.data());
+  p->dp = be16(d.data() + 2);
+  p->l4_header = d.first(12);
+  p->payload = d.subspan(12);
+  return true;
+}
+
+bool Decoder::decode_ppp(Bytes d, Packet* p) {
+  if (d.size() >= 2 && d[0] == 0xff && d[1] == 0x03) d = d.subspan(2);  // HDLC address and control
+  if (d.empty()) return anomaly(p, Anomaly::kPppTruncated);
+  uint16_t proto = 0;
+  if (d[0] & 0x01) {  // protocol field compression: one byte (odd)
+    proto = d[0];
+    d = d.subspan(1);
+  } else {
+    if (d.size() < 2) return anomaly(p, Anomaly::kPppTruncated);
+    proto = be16(d.data());
+    d = d.subspan(2);
+  }
+  ++stats_.ppp;
+  p->layers |= kLayerPpp;
+  switch (proto) {
+    case kPppIpv4: return decode_ipv4(d, p);
+    case kPppIpv6: return decode_ipv6(d, p);
+    default:
+      // Link and network control protocols (LCP, IPCP, CHAP...: 0x8000 and above) carry no IP packet.
+      if (proto >= 0x8000) return true;
+      return anomaly(p, Anomaly::kPppUnknownProto);
+  }
+}
+
+// Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control, then an EtherType.
+bool Decoder::decode_chdlc(Bytes d, Packet* p) {
+  if (d.size() < 4) return anomaly(p, Anomaly::kPppTruncated);
+  ++stats_.chdlc;
+  p->layers |= kLayerPpp;
+  return decode_ether_payload(be16(d.data() + 2), d.subspan(4), p);
 }
 
 }  // namespace picket::decode

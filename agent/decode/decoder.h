@@ -37,7 +37,7 @@ struct DecoderConfig {
   unsigned max_tunnel_depth = 3;
   bool defrag = true;
   uint64_t defrag_memcap = 32ull << 20;   // bytes held in incomplete datagrams
-  unsigned defrag_max_frags = 64;         // per datagram
+  unsigned defrag_max_frags = 8192;       // per datagram (65535 bytes in 8-byte fragments: any legal one)
   unsigned defrag_max_trackers = 4096;    // datagrams being reassembled at once
   int64_t defrag_timeout_us = 60'000'000;
   uint16_t vxlan_port = 4789;
@@ -52,8 +52,8 @@ void add_decode_keys(config::Schema& schema);
 struct DecodeStats {
   uint64_t packets = 0;
   uint64_t bytes = 0;  // captured bytes
-  uint64_t ethernet = 0, vlan = 0, sll = 0, raw = 0, arp = 0;
-  uint64_t ipv4 = 0, ipv6 = 0, tcp = 0, udp = 0, icmp = 0, icmpv6 = 0, gre = 0, vxlan = 0, other_ip = 0;
+  uint64_t ethernet = 0, vlan = 0, sll = 0, raw = 0, arp = 0, ppp = 0, chdlc = 0;
+  uint64_t ipv4 = 0, ipv6 = 0, tcp = 0, udp = 0, icmp = 0, icmpv6 = 0, gre = 0, vxlan = 0, sctp = 0, other_ip = 0;
   uint64_t fragments = 0, reassembled = 0;
   uint64_t anomalies[kAnomalyCount] = {};
   bool checksum_auto_disabled = false;
@@ -101,7 +101,12 @@ class Decoder {
   bool decode_icmpv6(std::span<const uint8_t> d, Packet* p);
   bool decode_gre(std::span<const uint8_t> d, Packet* p);
   bool decode_vxlan(std::span<const uint8_t> d, Packet* p);
-  bool tunnel_enter(Packet* p);
+  bool decode_sctp(std::span<const uint8_t> d, Packet* p);
+  // PPP from its first byte (optional 0xff 0x03 address/control, then a 1- or 2-byte protocol).
+  bool decode_ppp(std::span<const uint8_t> d, Packet* p);
+  bool decode_chdlc(std::span<const uint8_t> d, Packet* p);
+  // `inner`: where the tunnel's payload starts (inside the frame being decoded).
+  bool tunnel_enter(Packet* p, Tunnel kind, const uint8_t* inner);
   bool anomaly(Packet* p, Anomaly a);
   void checksum_result(Packet* p, bool ok, Anomaly a, bool l4);
 

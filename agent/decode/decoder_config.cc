@@ -18,8 +18,9 @@ void add_decode_keys(config::Schema& s) {
          .help = "UDP destination port decoded as VXLAN (0: off)", .min = 0, .max = 65535});
   s.add({.key = "defrag.memcap", .type = Type::kSize, .default_value = "32MB",
          .help = "memory for incomplete IP datagrams per worker; a fragment beyond it is dropped (defrag.memcap)"});
-  s.add({.key = "defrag.max-frags", .type = Type::kInt, .default_value = "64",
-         .help = "fragments accepted for one datagram", .min = 1, .max = 8192});
+  s.add({.key = "defrag.max-frags", .type = Type::kInt, .default_value = "8192",
+         .help = "fragments accepted for one datagram (the default admits any legal datagram, as Suricata "
+                 "does; defrag.memcap bounds the memory)", .min = 1, .max = 8192});
   s.add({.key = "defrag.trackers", .type = Type::kInt, .default_value = "4096",
          .help = "datagrams reassembled at once per worker", .min = 1, .max = 1000000});
   s.add({.key = "defrag.timeout", .type = Type::kDuration, .default_value = "60s",

@@ -56,6 +56,9 @@ constexpr std::array<std::string_view, kAnomalyCount> kNames = {
     "tunnel.too_deep",
     "link.unknown_linktype",
     "ethernet.unknown_ethertype",
+    "ppp.pkt_too_small",
+    "ppp.unsup_proto",
+    "sctp.pkt_too_small",
 };
 }  // namespace
 
@@ -71,6 +74,7 @@ std::string proto_name(uint8_t proto) {
     case kProtoIcmp: return "ICMP";
     case kProtoIcmpv6: return "IPv6-ICMP";
     case kProtoGre: return "GRE";
+    case kProtoSctp: return "SCTP";
     default: return std::to_string(proto);
   }
 }

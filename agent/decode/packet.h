@@ -77,6 +77,9 @@ enum class Anomaly : uint8_t {
   kTunnelTooDeep,        // tunnel depth limit reached: inner packet not decoded
   kUnknownLinkType,
   kUnknownEtherType,
+  kPppTruncated,         // PPP (or Cisco HDLC) header cut short
+  kPppUnknownProto,      // PPP protocol that carries no IP (LCP, IPCP...): not an error, not decoded
+  kSctpTruncated,
   kCount
 };
 constexpr size_t kAnomalyCount = static_cast<size_t>(Anomaly::kCount);
@@ -98,7 +101,12 @@ enum Layer : uint32_t {
   kLayerVxlan = 1u << 11,
   kLayerFragment = 1u << 12,     // this packet is an IP fragment (not reassembled yet)
   kLayerReassembled = 1u << 13,  // this packet was rebuilt from IP fragments
+  kLayerSctp = 1u << 14,
+  kLayerPpp = 1u << 15,          // PPP, PPP-in-GRE or Cisco HDLC framing
 };
+
+// The kind of the innermost tunnel layer of a tunnelled packet (EVE pkt_src of its inner packet).
+enum class Tunnel : uint8_t { kNone, kGre, kIpv4, kIpv6, kVxlan };
 
 enum class ChecksumState : uint8_t { kNotChecked, kValid, kInvalid };
 
@@ -135,6 +143,14 @@ struct Packet {
   uint16_t vlan[2] = {0, 0};   // outermost first
   uint8_t vlan_count = 0;
   uint8_t tunnel_depth = 0;    // 0: not tunnelled; n: inner packet of n GRE/VXLAN/IP-in-IP layers
+  Tunnel tunnel = Tunnel::kNone;  // kind of the innermost tunnel layer
+  uint32_t tunnel_offset = 0;  // tunnelled: offset in `raw` of the innermost tunnel's payload (where
+                               // Suricata's pseudo packet for the inner packet, and its EVE "packet", start)
+  // A datagram rebuilt from IP fragments (kLayerReassembled): `raw` is the datagram and this is what
+  // preceded the IP header in the frame of the fragment that completed it (the link header; for a
+  // tunnelled fragment what follows the tunnel header, e.g. the PPP header), so that link_prefix + raw is
+  // the rebuilt packet as Suricata logs it; `linktype` stays the capture's.
+  std::span<const uint8_t> link_prefix;
 
   // Network (the innermost IP layer when tunnelled).
   uint8_t ip_version = 0;      // 0 (none), 4 or 6
@@ -152,7 +168,7 @@ struct Packet {
   uint16_t ip_total_len = 0;   // IPv4 total length / 40 + IPv6 payload length
 
   // Transport.
-  uint16_t sp = 0, dp = 0;     // ports (0 for non TCP/UDP)
+  uint16_t sp = 0, dp = 0;     // ports (0 for non TCP/UDP/SCTP)
   uint32_t tcp_seq = 0, tcp_ack = 0;
   uint8_t tcp_flags = 0;       // TcpFlag bits
   uint16_t tcp_window = 0;
@@ -179,8 +195,9 @@ inline constexpr uint8_t kProtoTcp = 6;
 inline constexpr uint8_t kProtoUdp = 17;
 inline constexpr uint8_t kProtoGre = 47;
 inline constexpr uint8_t kProtoIcmpv6 = 58;
+inline constexpr uint8_t kProtoSctp = 132;
 
-// EVE's spelling: "TCP", "UDP", "ICMP", "IPv6-ICMP", "GRE", else the number.
+// EVE's spelling: "TCP", "UDP", "ICMP", "IPv6-ICMP", "GRE", "SCTP", else the number.
 std::string proto_name(uint8_t proto);
 
 }  // namespace picket::decode

@@ -22,10 +22,10 @@ int transport_index(uint8_t ip_proto) { return ip_proto == 6 ? 0 : ip_proto == 1
 // Which transports a rule header can see.
 std::array<bool, kTransports> rule_transports(const Rule& r) {
   switch (r.proto) {
-    case Proto::kIp: return {true, true, true};
+    case Proto::kIp: case Proto::kIpv4: case Proto::kIpv6: return {true, true, true};
     case Proto::kTcp: case Proto::kTcpPkt: case Proto::kTcpStream: return {true, false, false};
     case Proto::kUdp: case Proto::kUdpPkt: return {false, true, false};
-    case Proto::kIcmp: case Proto::kIcmpv4: case Proto::kIcmpv6: return {false, false, true};
+    case Proto::kIcmp: case Proto::kIcmpv4: case Proto::kIcmpv6: case Proto::kSctp: return {false, false, true};
     default: break;
   }
   uint8_t t = proto_transport(r.proto);
@@ -307,6 +307,9 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
     case Proto::kIcmp: if (in.ip_proto != 1 && in.ip_proto != 58) return false; break;
     case Proto::kIcmpv4: if (in.ip_proto != 1) return false; break;
     case Proto::kIcmpv6: if (in.ip_proto != 58) return false; break;
+    case Proto::kSctp: if (in.ip_proto != 132) return false; break;
+    case Proto::kIpv4: if (!in.src.is_v4()) return false; break;
+    case Proto::kIpv6: if (in.src.is_v4()) return false; break;
     default: {
       uint8_t t = proto_transport(r.proto);
       if (t != 0 && in.ip_proto != t) return false;
@@ -500,6 +503,7 @@ void Engine::fill_alert(const Hit& hit, const Input& in, v1::Alert* a) const {
     case 17: n->set_proto("UDP"); break;
     case 1: n->set_proto("ICMP"); break;
     case 58: n->set_proto("IPv6-ICMP"); break;
+    case 132: n->set_proto("SCTP"); break;
     default: n->set_proto(std::to_string(in.ip_proto));
   }
   if (in.ip_proto == 1 || in.ip_proto == 58) {

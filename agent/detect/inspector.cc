@@ -268,6 +268,8 @@ class DetectInspector : public pipeline::Inspector {
         if (ev.tls == nullptr) return;
         in.app_proto = Proto::kTls;
         in.tx_id = 0;
+        // The hello's side, not the bytes' flow direction (they differ on a reversed midstream flow).
+        in.to_server = ev.kind == K::kTlsClientHello;
         for (const auto& m : kTlsBufs) set(m.to, app::tls_buffer(*ev.tls, m.from));
         run(ctx, w, in, &f, d, &p, &ev, {}, false);
         return;
@@ -304,8 +306,11 @@ class DetectInspector : public pipeline::Inspector {
     // a SYN (TCP Fast Open, or a bogus SYN) is inspected as a packet, as Suricata does.
     // Without a handshake (and no midstream pickup) the stream module does not track the session: the
     // payload is then inspected here, as Suricata inspects packets of a flow without a TCP session.
+    // A packet with a bad TCP checksum never reaches the stream (the pipeline skips it): its payload is
+    // inspected here, as Suricata inspects a packet its stream engine refused.
     in.tcp_stream_payload = p.is_tcp() && f != nullptr && (p.tcp_flags & 0x02) == 0 &&
-                            ((f->seen_syn && f->seen_synack) || f->midstream);
+                            ((f->seen_syn && f->seen_synack) || f->midstream) &&
+                            p.l4_csum != decode::ChecksumState::kInvalid;
     return in;
   }
 

@@ -31,7 +31,9 @@ constexpr std::array kProtos = {
     ProtoInfo{Proto::kQuic, "quic", 17},     ProtoInfo{Proto::kRfb, "rfb", 6},
     ProtoInfo{Proto::kTcpPkt, "tcp-pkt", 6}, ProtoInfo{Proto::kUdpPkt, "udp-pkt", 17},
     ProtoInfo{Proto::kIcmpv4, "icmpv4", 1},  ProtoInfo{Proto::kIcmpv6, "icmpv6", 58},
-    ProtoInfo{Proto::kTcpStream, "tcp-stream", 6},
+    ProtoInfo{Proto::kTcpStream, "tcp-stream", 6}, ProtoInfo{Proto::kSctp, "sctp", 132},
+    ProtoInfo{Proto::kIpv4, "ipv4", 0},      ProtoInfo{Proto::kIpv6, "ipv6", 0},
+    ProtoInfo{Proto::kIpv4, "ip4", 0},       ProtoInfo{Proto::kIpv6, "ip6", 0},
 };
 
 struct BufInfo {

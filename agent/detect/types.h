@@ -16,7 +16,7 @@ enum class Action : uint8_t { kAlert, kPass, kDrop, kReject };
 enum class Proto : uint8_t {
   kIp, kTcp, kUdp, kIcmp, kHttp, kDns, kTls, kSmtp, kFtp, kSsh, kSmb, kDcerpc, kNfs, kSnmp, kSip, kRdp,
   kImap, kPop3, kKrb5, kDhcp, kNtp, kTftp, kIrc, kMqtt, kModbus, kDnp3, kEnip, kHttp2, kQuic, kRfb, kTcpPkt,
-  kUdpPkt, kIcmpv4, kIcmpv6, kTcpStream,
+  kUdpPkt, kIcmpv4, kIcmpv6, kTcpStream, kSctp, kIpv4, kIpv6,
 };
 bool proto_by_name(std::string_view name, Proto* out);
 std::string_view proto_name(Proto p);
@@ -24,7 +24,8 @@ std::string_view proto_name(Proto p);
 uint8_t proto_transport(Proto p);
 inline bool proto_is_app(Proto p) {
   return p != Proto::kIp && p != Proto::kTcp && p != Proto::kUdp && p != Proto::kIcmp && p != Proto::kTcpPkt &&
-         p != Proto::kUdpPkt && p != Proto::kIcmpv4 && p != Proto::kIcmpv6 && p != Proto::kTcpStream;
+         p != Proto::kUdpPkt && p != Proto::kIcmpv4 && p != Proto::kIcmpv6 && p != Proto::kTcpStream &&
+         p != Proto::kSctp && p != Proto::kIpv4 && p != Proto::kIpv6;
 }
 
 // Inspection buffers. kPayload is the packet payload or reassembled stream data (a content without a

@@ -68,7 +68,7 @@ struct Flow {
   EndReason end_reason = EndReason::kNone;
   int64_t first_ts_us = 0, last_ts_us = 0;
   uint64_t pkts[2] = {0, 0};   // per Direction (dir_index)
-  uint64_t bytes[2] = {0, 0};  // IP bytes per Direction
+  uint64_t bytes[2] = {0, 0};  // captured bytes (link header included) per Direction, as Suricata counts
   uint8_t tcp_flags_seen[2] = {0, 0};  // OR of TCP flags per direction
   bool midstream = false;      // TCP flow picked up without its handshake
   bool seen_syn = false, seen_synack = false;

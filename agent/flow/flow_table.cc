@@ -40,13 +40,16 @@ void add_flow_keys(config::Schema& s) {
          .help = "memory for flow records, shared by the workers; at the cap the least recently used flow "
                  "is ended (flow reason 'forced')"});
   s.add({.key = "flow.hash-size", .type = Type::kInt, .default_value = "65536",
-         .help = "flow hash buckets per worker (rounded up to a power of two)", .min = 1024, .max = 1 << 24});
+         .help = "flow hash buckets per worker (rounded up to a power of two; small values only for tests)",
+         .min = 1, .max = 1 << 24});
   s.add({.key = "flow.timeouts.tcp.new", .type = Type::kDuration, .default_value = "60s",
          .help = "TCP flow without a completed handshake, idle time before it ends"});
   s.add({.key = "flow.timeouts.tcp.established", .type = Type::kDuration, .default_value = "600s",
          .help = "established TCP flow idle time before it ends"});
   s.add({.key = "flow.timeouts.tcp.closed", .type = Type::kDuration, .default_value = "60s",
          .help = "closed (FIN/RST) TCP flow kept this long for late packets"});
+  s.add({.key = "vlan.use-for-tracking", .type = Type::kBool, .default_value = "true",
+         .help = "VLAN ids are part of the flow key (false: the same conversation on two VLANs is one flow)"});
   s.add({.key = "flow.timeouts.udp.new", .type = Type::kDuration, .default_value = "30s",
          .help = "one-sided UDP flow idle time before it ends"});
   s.add({.key = "flow.timeouts.udp.established", .type = Type::kDuration, .default_value = "300s",
@@ -65,6 +68,7 @@ FlowConfig FlowConfig::from(const config::Settings& s, unsigned workers) {
   c.memcap = s.get_size("flow.memcap") / std::max(1u, workers);
   c.hash_size = static_cast<uint32_t>(s.get_int("flow.hash-size"));
   c.midstream = s.get_bool("stream.midstream");
+  c.vlan_tracking = s.get_bool("vlan.use-for-tracking");
   c.tcp_new = secs("flow.timeouts.tcp.new");
   c.tcp_established = secs("flow.timeouts.tcp.established");
   c.tcp_closed = secs("flow.timeouts.tcp.closed");
@@ -76,7 +80,7 @@ FlowConfig FlowConfig::from(const config::Settings& s, unsigned workers) {
 }
 
 FlowTable::FlowTable(const FlowConfig& cfg, EndFn on_end) : cfg_(cfg), on_end_(std::move(on_end)) {
-  size_t n = std::bit_ceil(std::max<uint32_t>(cfg.hash_size, 1024));
+  size_t n = std::bit_ceil(std::max<uint32_t>(cfg.hash_size, 1));
   buckets_.assign(n, nullptr);
   mask_ = n - 1;
   max_flows_ = std::max<size_t>(16, cfg.memcap / kFlowCost);
@@ -152,7 +156,7 @@ uint32_t FlowTable::timeout_for(const Flow& f) const {
 
 Flow* FlowTable::get(const decode::Packet& p, Direction* dir) {
   if (p.ip_version == 0 || (p.layers & decode::kLayerFragment) != 0) return nullptr;
-  uint16_t v0 = p.vlan[0], v1 = p.vlan[1];
+  uint16_t v0 = cfg_.vlan_tracking ? p.vlan[0] : 0, v1 = cfg_.vlan_tracking ? p.vlan[1] : 0;
   FlowKey probe;
   probe.client = p.src;
   probe.server = p.dst;
@@ -207,7 +211,9 @@ void FlowTable::update(Flow& f, const decode::Packet& p, Direction dir) {
   int d = dir_index(dir);
   f.last_ts_us = std::max(f.last_ts_us, p.ts_us);
   ++f.pkts[d];
-  f.bytes[d] += p.ip_total_len != 0 ? p.ip_total_len : p.raw.size();
+  // Captured bytes from the link header on, as Suricata counts them (a rebuilt datagram with the link
+  // prefix of its last fragment).
+  f.bytes[d] += p.raw.size() + p.link_prefix.size();
   if (p.proto == decode::kProtoTcp) {
     uint8_t fl = p.tcp_flags;
     f.tcp_flags_seen[d] |= fl;

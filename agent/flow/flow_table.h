@@ -32,6 +32,7 @@ struct FlowConfig {
   uint64_t memcap = 64ull << 20;  // bytes of Flow objects (per worker share)
   uint32_t hash_size = 65536;     // buckets (rounded up to a power of two)
   bool midstream = false;         // TCP: a flow first seen without its SYN is tracked as established
+  bool vlan_tracking = true;      // VLAN ids are part of the flow key (vlan.use-for-tracking)
   // Timeouts in seconds per state and protocol family.
   uint32_t tcp_new = 60, tcp_established = 600, tcp_closed = 60;
   uint32_t udp_new = 30, udp_established = 300;

@@ -14,8 +14,15 @@
 #include "agent/output/eve_writer.h"
 #include "agent/pipeline/inspector.h"
 #include "agent/pipeline/pipeline_config.h"
+#include "common/eve/eve.h"
 
 namespace picket::pipeline {
+
+// EVE pkt_src of the packet an alert fired on: "wire/pcap", "defrag", "gre tunnel", "ipv4 tunnel",
+// "ipv6 tunnel", "vxlan encapsulation"; a null packet (flow end) is "stream (flow timeout)".
+std::string_view pkt_src_name(const decode::Packet* packet);
+// The alert fields only the pipeline knows (pkt_src, ether, flow counters, packet) per the options.
+void fill_extras(const AlertOutput& options, const AlertContext& ctx, eve::AlertExtras* out);
 
 class AlertRouter final : public AlertSink {
  public:

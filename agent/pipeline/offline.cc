@@ -28,7 +28,9 @@ struct Batch {
     uint16_t vlan[2] = {0, 0};
     uint8_t vlan_count = 0;
     uint8_t tunnel_depth = 0;
+    decode::Tunnel tunnel = decode::Tunnel::kNone;
     bool reassembled = false;
+    uint32_t prefix_len = 0;  // reassembled: link prefix bytes stored before the datagram
   };
   std::vector<uint8_t> bytes;
   std::vector<Item> items;
@@ -91,13 +93,19 @@ class WorkerThread {
       }
       for (const auto& it : b->items) {
         std::span<const uint8_t> frame(b->bytes.data() + it.off, it.len);
-        decoder_.decode(frame, it.wire_len, it.ts_us, it.pcap_cnt, it.linktype, &p);
         if (it.reassembled) {
+          // The datagram decodes as raw IP; the packet keeps the capture's link type and link prefix.
+          decoder_.decode(frame.subspan(it.prefix_len), it.wire_len, it.ts_us, it.pcap_cnt, 12 /* DLT_RAW */, &p);
+          p.linktype = it.linktype;
+          p.link_prefix = frame.first(it.prefix_len);
+          p.tunnel = it.tunnel;
           p.layers |= decode::kLayerReassembled;
           p.vlan[0] = it.vlan[0];
           p.vlan[1] = it.vlan[1];
           p.vlan_count = it.vlan_count;
           p.tunnel_depth = it.tunnel_depth;
+        } else {
+          decoder_.decode(frame, it.wire_len, it.ts_us, it.pcap_cnt, it.linktype, &p);
         }
         worker_.process(p);
       }
@@ -118,7 +126,8 @@ class WorkerThread {
   std::thread thread_;
 };
 
-uint64_t packet_hash(const decode::Packet& p) {
+// Spreads packets over workers by flow: the same key as the flow table (flow::FlowConfig::vlan_tracking).
+uint64_t packet_hash(const decode::Packet& p, bool vlan_tracking) {
   if (p.ip_version == 0) return 0;
   flow::FlowKey k;
   k.client = p.src;
@@ -128,8 +137,10 @@ uint64_t packet_hash(const decode::Packet& p) {
     k.client_port = p.sp;
     k.server_port = p.dp;
   }
-  k.vlan[0] = p.vlan[0];
-  k.vlan[1] = p.vlan[1];
+  if (vlan_tracking) {
+    k.vlan[0] = p.vlan[0];
+    k.vlan[1] = p.vlan[1];
+  }
   return k.hash();
 }
 
@@ -161,11 +172,16 @@ RunStats run(capture::PacketSource& source, const PipelineConfig& cfg, std::span
     }
   }
   auto hand_over = [&](const decode::Packet& pk, std::span<const uint8_t> bytes, int lt, bool reassembled) {
-    unsigned w = static_cast<unsigned>(packet_hash(pk) % n);
+    unsigned w = static_cast<unsigned>(packet_hash(pk, cfg.flow.vlan_tracking) % n);
     Batch& b = *batches[w];
     Batch::Item it;
     it.off = static_cast<uint32_t>(b.bytes.size());
-    it.len = static_cast<uint32_t>(bytes.size());
+    if (reassembled) {
+      it.prefix_len = static_cast<uint32_t>(pk.link_prefix.size());
+      it.tunnel = pk.tunnel;
+      b.bytes.insert(b.bytes.end(), pk.link_prefix.begin(), pk.link_prefix.end());
+    }
+    it.len = static_cast<uint32_t>(bytes.size() + it.prefix_len);
     it.wire_len = pk.wire_len;
     it.ts_us = pk.ts_us;
     it.pcap_cnt = pk.pcap_cnt;
@@ -203,7 +219,7 @@ RunStats run(capture::PacketSource& source, const PipelineConfig& cfg, std::span
       if (inline_worker) {
         inline_worker->process(whole);
       } else {
-        hand_over(whole, whole.raw, 12 /* DLT_RAW */, true);
+        hand_over(whole, whole.raw, whole.linktype, true);
       }
     }
     if (frame.ts_us >= next_expire) {

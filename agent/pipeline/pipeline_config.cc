@@ -22,6 +22,16 @@ void add_pipeline_keys(config::Schema& s) {
          .min = 0, .max = 256});
   s.add({.key = "outputs.eve.payload-excerpt", .type = Type::kSize, .default_value = "256",
          .help = "payload bytes (redacted) carried by a network alert"});
+  s.add({.key = "outputs.eve.alert.payload", .type = Type::kBool, .default_value = "true",
+         .help = "network alerts carry the payload excerpt in base64 (EVE payload, stream)"});
+  s.add({.key = "outputs.eve.alert.payload-printable", .type = Type::kBool, .default_value = "true",
+         .help = "network alerts carry the payload excerpt as printable text (EVE payload_printable)"});
+  s.add({.key = "outputs.eve.alert.packet", .type = Type::kBool, .default_value = "false",
+         .help = "network alerts carry the whole packet from its link header, base64 (EVE packet, packet_info)"});
+  s.add({.key = "outputs.eve.alert.metadata", .type = Type::kBool, .default_value = "true",
+         .help = "network alerts carry the flow's counters at alert time (EVE alert flow object)"});
+  s.add({.key = "outputs.eve.ethernet", .type = Type::kBool, .default_value = "false",
+         .help = "network alerts carry the packet's MAC addresses (EVE ether)"});
   s.add({.key = "threshold-file", .type = Type::kString,
          .help = "Suricata threshold.config file (threshold/suppress/rate_filter), applied by the rule engine"});
   capture::add_capture_keys(s);
@@ -42,6 +52,11 @@ PipelineConfig PipelineConfig::from(const config::Settings& s) {
   c.app = app::app_limits_from(s);
   c.redaction = output::Redaction::from(s);
   c.payload_excerpt = static_cast<uint32_t>(std::min<uint64_t>(s.get_size("outputs.eve.payload-excerpt"), 65535));
+  c.alert_output.payload = s.get_bool("outputs.eve.alert.payload");
+  c.alert_output.payload_printable = s.get_bool("outputs.eve.alert.payload-printable");
+  c.alert_output.packet = s.get_bool("outputs.eve.alert.packet");
+  c.alert_output.metadata = s.get_bool("outputs.eve.alert.metadata");
+  c.alert_output.ethernet = s.get_bool("outputs.eve.ethernet");
   return c;
 }
 

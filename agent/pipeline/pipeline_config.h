@@ -22,6 +22,15 @@ class Settings;
 
 namespace picket::pipeline {
 
+// What an EVE alert carries besides the rule and the network tuple (Suricata's eve-log alert options).
+struct AlertOutput {
+  bool payload = true;            // outputs.eve.alert.payload: "payload" (base64) and "stream"
+  bool payload_printable = true;  // outputs.eve.alert.payload-printable
+  bool packet = false;            // outputs.eve.alert.packet: "packet" (base64, from the link header) + packet_info
+  bool metadata = true;           // outputs.eve.alert.metadata: the "flow" object (counters at alert time)
+  bool ethernet = false;          // outputs.eve.ethernet: "ether" {src_mac, dest_mac}
+};
+
 struct PipelineConfig {
   unsigned workers = 1;
   decode::DecoderConfig decoder;
@@ -30,6 +39,7 @@ struct PipelineConfig {
   app::AppLimits app;
   output::Redaction redaction;
   uint32_t payload_excerpt = 256;  // bytes of payload kept in an alert (after redaction)
+  AlertOutput alert_output;
 
   static PipelineConfig from(const config::Settings& s);
 };
@@ -37,7 +47,7 @@ struct PipelineConfig {
 // Resolves detect.workers = 0 to the default for this machine.
 unsigned default_workers();
 
-// detect.workers, outputs.eve.payload-excerpt, threshold-file (implemented by agent/detect), and the keys
+// detect.workers, outputs.eve.payload-excerpt, outputs.eve.alert.*, outputs.eve.ethernet, threshold-file (implemented by agent/detect), and the keys
 // of the modules the pipeline drives (capture, decode, defrag, flow, stream, app, privacy).
 void add_pipeline_keys(config::Schema& schema);
 

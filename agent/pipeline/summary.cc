@@ -33,6 +33,9 @@ void for_each_counter(const RunStats& s, Fn&& fn) {
   fn("decoder.icmpv6", d.icmpv6);
   fn("decoder.gre", d.gre);
   fn("decoder.vxlan", d.vxlan);
+  fn("decoder.ppp", d.ppp);
+  fn("decoder.chdlc", d.chdlc);
+  fn("decoder.sctp", d.sctp);
   fn("decoder.other_ip", d.other_ip);
   fn("decoder.fragments", d.fragments);
   fn("decoder.reassembled", d.reassembled);

@@ -65,7 +65,10 @@ void Worker::log(std::string line) {
 }
 
 Worker::AppSlot* Worker::app_slot(Flow& f) {
-  if (!f.app) f.app = std::make_unique<AppSlot>(app_limits_, app_counters_, f.key.server_port);
+  if (!f.app) {
+    f.app = std::make_unique<AppSlot>(app_limits_, app_counters_, f.key.server_port);
+    static_cast<AppSlot*>(f.app.get())->state->set_midstream(f.midstream);  // may turn out reversed
+  }
   return static_cast<AppSlot*>(f.app.get());
 }
 
@@ -80,7 +83,9 @@ void Worker::process(const decode::Packet& p) {
     if (p.l4_csum == decode::ChecksumState::kInvalid) {
       ++st_.checksum_skipped;
     } else if (p.is_tcp()) {
+      cur_packet_ = &p;  // what a FIN/RST closes is released by this packet
       reasm_.on_packet(*f, p, dir, *this);
+      cur_packet_ = nullptr;
     } else if (p.is_udp() && !p.payload.empty()) {
       AppSlot* a = app_slot(*f);
       if (a->state) {
@@ -121,11 +126,12 @@ void Worker::on_gap(Flow& f, Direction dir) {
 void Worker::on_close(Flow& f, Direction dir) {
   auto* a = static_cast<AppSlot*>(f.app.get());
   if (a == nullptr || !a->state) return;
-  static const decode::Packet kNone{};
+  // A FIN/RST closes with that packet; a flow end (timeout, shutdown) with a pseudo packet of the flow.
+  const decode::Packet pseudo = cur_packet_ == nullptr ? stream::flow_end_packet(f) : decode::Packet{};
   Flow* saved_flow = cur_flow_;
   const decode::Packet* saved_packet = cur_packet_;
   cur_flow_ = &f;
-  if (cur_packet_ == nullptr) cur_packet_ = &kNone;
+  if (cur_packet_ == nullptr) cur_packet_ = &pseudo;
   a->state->on_close(to_app(dir), this);
   a->closed |= static_cast<uint8_t>(1u << flow::dir_index(dir));
   // Both directions ended (FIN both ways or RST): nothing more can reach the parser, so log what is left

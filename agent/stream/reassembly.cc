@@ -36,12 +36,22 @@ struct Reassembler::Session : flow::FlowSlot {
   bool tracked = false;
 };
 
-namespace {
-const decode::Packet& empty_packet() {
-  static const decode::Packet p{};
+decode::Packet flow_end_packet(const Flow& f) {
+  decode::Packet p;
+  p.ts_us = f.last_ts_us;
+  p.ip_version = f.key.client.is_v6() ? 6 : 4;
+  p.layers = f.key.client.is_v6() ? decode::kLayerIpv6 : decode::kLayerIpv4;
+  if (f.key.proto == decode::kProtoTcp) p.layers |= decode::kLayerTcp;
+  p.src = f.key.client;
+  p.dst = f.key.server;
+  p.sp = f.key.client_port;
+  p.dp = f.key.server_port;
+  p.proto = f.key.proto;
+  p.vlan[0] = f.key.vlan[0];
+  p.vlan[1] = f.key.vlan[1];
+  p.vlan_count = static_cast<uint8_t>((f.key.vlan[0] != 0 ? 1 : 0) + (f.key.vlan[1] != 0 ? 1 : 0));
   return p;
 }
-}  // namespace
 
 void StreamStats::add(const StreamStats& o) {
   segments += o.segments; bytes += o.bytes; retransmissions += o.retransmissions; overlaps += o.overlaps;
@@ -213,7 +223,12 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
     seq += 1;  // data on a SYN (TCP Fast Open) starts after the SYN's sequence number
   }
   if (!s->tracked) {
-    s->tracked = (f.seen_syn && f.seen_synack) || f.midstream ||
+    // A split (four-way) handshake or a simultaneous open: both sides sent a SYN (SYN, SYN, SYN/ACK,
+    // ACK), so both directions have their initial sequence number, as after a three-way handshake.
+    bool both_syn = (f.tcp_flags_seen[0] & decode::kTcpSyn) != 0 && (f.tcp_flags_seen[1] & decode::kTcpSyn) != 0;
+    // With stream.midstream a flow first seen at its SYN/ACK (the SYN missed) is picked up too, as
+    // Suricata's midstream SYN/ACK pickup does.
+    s->tracked = (f.seen_syn && f.seen_synack) || both_syn || f.midstream || (cfg_.midstream && f.seen_synack) ||
                  (cfg_.async_oneside && (f.seen_syn || f.seen_synack));
   }
   if (!s->tracked) {
@@ -261,7 +276,8 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
 void Reassembler::on_flow_end(Flow& f, const decode::Packet* last, StreamSink& sink) {
   auto* s = static_cast<Session*>(f.stream.get());
   if (s == nullptr) return;
-  const decode::Packet& p = last != nullptr ? *last : empty_packet();
+  const decode::Packet pseudo = last != nullptr ? decode::Packet{} : flow_end_packet(f);
+  const decode::Packet& p = last != nullptr ? *last : pseudo;
   for (int d = 0; d < 2; ++d) {
     Dir& dir = s->dirs[d];
     if (s->tracked) {

@@ -17,8 +17,9 @@
 // after it) when the receiver ACKs past it (the capture missed it), when the queue of that direction
 // exceeds the window, or at flow end. Data past `depth` bytes of a direction is not delivered.
 //
-// Which flows are reassembled: a full handshake (SYN and SYN/ACK seen); a flow picked up midstream when
-// stream.midstream is true; with stream.async-oneside, a flow where only one side's SYN or SYN/ACK was
+// Which flows are reassembled: a full handshake (SYN and SYN/ACK seen), or a SYN from each side (split
+// four-way handshake, simultaneous open); a flow picked up midstream (first seen without its SYN, or at
+// its SYN/ACK) when stream.midstream is true; with stream.async-oneside, a flow where only one side's SYN or SYN/ACK was
 // seen (asymmetric routing). Other flows get packet inspection only.
 //
 // Not thread-safe: one per worker thread; a flow's state is only touched by its worker.
@@ -59,6 +60,12 @@ class StreamSink {
   // `dir` ended (FIN or RST), after its last on_data.
   virtual void on_close(flow::Flow& f, flow::Direction dir) = 0;
 };
+
+// A pseudo packet standing for the end of a TCP flow (timeout, shutdown, memcap eviction) when no real
+// packet releases the data: the flow's addresses, ports, VLANs and protocol (client -> server), its last
+// timestamp, no payload and pcap_cnt 0, as Suricata's flow-end pseudo packets (alerts from them carry no
+// pcap_cnt). Any thread.
+decode::Packet flow_end_packet(const flow::Flow& f);
 
 struct StreamStats {
   uint64_t segments = 0;          // TCP segments with payload on reassembled flows

@@ -26,7 +26,9 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "agent/transport/spool.h"
 #include "common/result.h"
@@ -123,6 +125,8 @@ class Sender {
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point next_heartbeat_;
   uint64_t reported_dropped_ = 0;
+  std::vector<SpoolRecord> recs_;        // send_batches() buffers, kept to reuse their allocations
+  std::vector<std::string_view> views_;
 
   std::atomic<uint64_t> connects_{0}, disconnects_{0}, batches_sent_{0}, alerts_sent_{0}, acks_{0}, rewinds_{0},
       bad_frames_{0};

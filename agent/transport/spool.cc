@@ -86,20 +86,27 @@ std::string segment_name(uint64_t first_seq) {
 }
 
 // Appends the record for `payload` (an Alert serialised without seq) with `seq` added as field 2.
-void encode_record(const std::string& payload, uint64_t seq, std::string* out) {
-  std::string seq_field;
-  seq_field.push_back(0x10);
-  transport::put_varint(seq, &seq_field);
-  const uint32_t len = static_cast<uint32_t>(payload.size() + seq_field.size());
+void encode_record(std::string_view payload, uint64_t seq, std::string* out) {
+  char seq_field[11];
+  size_t seq_len = 0;
+  seq_field[seq_len++] = 0x10;
+  for (uint64_t v = seq; ; v >>= 7) {
+    if (v < 0x80) {
+      seq_field[seq_len++] = static_cast<char>(v);
+      break;
+    }
+    seq_field[seq_len++] = static_cast<char>((v & 0x7f) | 0x80);
+  }
+  const uint32_t len = static_cast<uint32_t>(payload.size() + seq_len);
   uLong c = crc32(0L, Z_NULL, 0);
   c = crc32(c, reinterpret_cast<const Bytef*>(&seq), sizeof seq);
   c = crc32(c, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size()));
-  c = crc32(c, reinterpret_cast<const Bytef*>(seq_field.data()), static_cast<uInt>(seq_field.size()));
+  c = crc32(c, reinterpret_cast<const Bytef*>(seq_field), static_cast<uInt>(seq_len));
   store<uint32_t>(out, len);
   store<uint32_t>(out, static_cast<uint32_t>(c));
   store<uint64_t>(out, seq);
   out->append(payload);
-  out->append(seq_field);
+  out->append(seq_field, seq_len);
 }
 
 }  // namespace
@@ -323,15 +330,23 @@ bool Spool::write_records_locked(const std::string& buf, uint64_t count, uint64_
 bool Spool::append(v1::Alert& alert) { return append_many(std::span<v1::Alert>(&alert, 1)) == 1; }
 
 size_t Spool::append_many(std::span<v1::Alert> alerts) {
-  // Serialise outside the lock, without seq; the seq field is added to each record's bytes under the lock
-  // (protobuf accepts fields in any order).
-  std::vector<std::string> payloads(alerts.size());
-  for (size_t i = 0; i < alerts.size(); ++i) {
-    alerts[i].clear_seq();
-    alerts[i].SerializeToString(&payloads[i]);
+  // Serialise outside the lock, without seq, into one buffer (no allocation per alert); the seq field is
+  // added to each record's bytes under the lock (protobuf accepts fields in any order).
+  thread_local std::string blob;
+  thread_local std::vector<std::pair<size_t, size_t>> spans;  // (offset, size) in blob
+  blob.clear();
+  spans.clear();
+  for (auto& a : alerts) {
+    a.clear_seq();
+    const size_t size = a.ByteSizeLong();
+    const size_t off = blob.size();
+    blob.resize(off + size);
+    a.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(blob.data() + off));
+    spans.emplace_back(off, size);
   }
   std::lock_guard lock(mu_);
-  std::string buf;
+  std::string& buf = write_buf_;
+  buf.clear();
   size_t accepted = 0;
   uint64_t first = last_seq_.load() + 1;
   auto flush = [&](size_t count) -> bool {
@@ -343,8 +358,9 @@ size_t Spool::append_many(std::span<v1::Alert> alerts) {
   };
   size_t pending = 0;
   for (size_t i = 0; i < alerts.size(); ++i) {
-    const uint64_t rec_size = kRecHeader + payloads[i].size() + 11;
-    if (payloads[i].size() > kMaxRecord - 11 || total_bytes_ + buf.size() + rec_size > options_.max_bytes) {
+    const std::string_view payload(blob.data() + spans[i].first, spans[i].second);
+    const uint64_t rec_size = kRecHeader + payload.size() + 11;
+    if (payload.size() > kMaxRecord - 11 || total_bytes_ + buf.size() + rec_size > options_.max_bytes) {
       break;  // cap policy: refuse the new alerts, keep everything already accepted
     }
     if (segments_.empty() || segments_.back().size + buf.size() + rec_size > options_.segment_bytes) {
@@ -359,13 +375,15 @@ size_t Spool::append_many(std::span<v1::Alert> alerts) {
       }
     }
     const uint64_t seq = first + pending;
-    encode_record(payloads[i], seq, &buf);
+    encode_record(payload, seq, &buf);
     alerts[i].set_seq(seq);
     ++pending;
   }
   if (flush(pending)) accepted += pending;
   for (size_t i = accepted; i < alerts.size(); ++i) alerts[i].clear_seq();
   dropped_ += alerts.size() - accepted;
+  if (buf.capacity() > (8u << 20)) std::string().swap(buf);  // keep no huge buffer after a burst
+  if (blob.capacity() > (8u << 20)) std::string().swap(blob);
   return accepted;
 }
 
@@ -384,9 +402,15 @@ const char* Spool::window(uint64_t seg_first, int fd, uint64_t seg_size, uint64_
 }
 
 size_t Spool::read(uint64_t from_seq, size_t max_count, size_t max_bytes, std::vector<SpoolRecord>* out) {
-  out->clear();
+  // The elements of *out are reused (their payload buffers keep their capacity): no allocation per record
+  // when the caller passes the same vector each time.
+  size_t n = 0;
+  auto result = [&] {
+    out->resize(n);
+    return n;
+  };
   size_t bytes = 0;
-  auto full = [&] { return out->size() >= max_count || (!out->empty() && bytes >= max_bytes); };
+  auto full = [&] { return n >= max_count || (n > 0 && bytes >= max_bytes); };
   while (!full()) {
     uint64_t first = 0, size = 0;
     int fd = -1;
@@ -411,22 +435,25 @@ size_t Spool::read(uint64_t from_seq, size_t max_count, size_t max_bytes, std::v
       const char* h = window(first, fd, size, off, kRecHeader);
       if (h == nullptr) {
         spdlog::error("spool: {}: read failed at offset {}", path, off);
-        return out->size();
+        return result();
       }
       const uint32_t len = load<uint32_t>(h);
       const uint32_t crc = load<uint32_t>(h + 4);
       const uint64_t rseq = load<uint64_t>(h + 8);
       if (rseq != seq || off + kRecHeader + len > size) {
         spdlog::error("spool: {}: bad record at offset {} (seq {}, wanted {})", path, off, rseq, seq);
-        return out->size();
+        return result();
       }
       if (seq >= from_seq) {
         const char* r = window(first, fd, size, off, kRecHeader + len);
         if (r == nullptr || crc_of(rseq, r + kRecHeader, len) != crc) {
           spdlog::error("spool: {}: unreadable or corrupt record at offset {}", path, off);
-          return out->size();
+          return result();
         }
-        out->push_back(SpoolRecord{.seq = rseq, .payload = std::string(r + kRecHeader, len)});
+        if (n == out->size()) out->emplace_back();
+        (*out)[n].seq = rseq;
+        (*out)[n].payload.assign(r + kRecHeader, len);
+        ++n;
         bytes += len;
       }
       off += kRecHeader + len;
@@ -437,7 +464,7 @@ size_t Spool::read(uint64_t from_seq, size_t max_count, size_t max_bytes, std::v
     cursor_off_ = off;
     from_seq = std::max(from_seq, seq);
   }
-  return out->size();
+  return result();
 }
 
 uint64_t Spool::sync() {

@@ -124,6 +124,7 @@ class Spool {
   std::atomic<uint64_t> acked_seq_{0};
   std::atomic<uint64_t> dropped_{0};
   uint64_t truncated_bytes_ = 0;
+  std::string write_buf_;  // records being written (under mu_)
   // Read cursor (sender thread): where the record with seq cursor_seq_ starts.
   uint64_t cursor_seq_ = 0;
   uint64_t cursor_first_ = 0;  // first_seq of the segment the cursor is in

@@ -160,7 +160,6 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
   RuleRuntime& r = rt[t.rule];
   const CorrelationRule& rule = r.rule;
   std::string key;
-  std::map<std::string, std::string> values;
   for (const std::string& g : rule.group_by) {
     auto v = field_value(ev, resolve_field(rule, t.ref, g));
     if (!v) {
@@ -169,7 +168,6 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
     }
     key += *v;
     key += kSep;
-    values.emplace(g, std::move(*v));
   }
   Item item{.t = ev.time_us, .first_t = ev.first_time_us ? ev.first_time_us : ev.time_us, .order = ++order, .ref = t.ref, .agent = ev.agent, .org = ev.org,
             .severity = ev.severity, .members = ev.members};
@@ -188,7 +186,10 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
       return;
     }
     git = r.groups.emplace(key, Group{}).first;
-    git->second.values = std::move(values);
+    // The group-by values (looked up again only for a new group; the key alone serves existing ones).
+    for (const std::string& g : rule.group_by) {
+      git->second.values.emplace(g, field_value(ev, resolve_field(rule, t.ref, g)).value_or(std::string()));
+    }
     git->second.ref_last.assign(rule.rules.size(), INT64_MIN);
   }
   Group& g = git->second;
@@ -206,10 +207,7 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
   }
   g.max_t = std::max(g.max_t, ev.time_us);
   const Item& x = g.items[pos];
-  if (rule.type == CorrelationType::kValueCount) {
-    auto& last = g.value_last[x.value];
-    last = std::max(last, x.t);
-  }
+  if (rule.type == CorrelationType::kValueCount) g.note_value(x.value, x.t);
   auto& rl = g.ref_last[static_cast<size_t>(t.ref)];
   rl = std::max(rl, x.t);
   if (g.items.size() > opt.max_events_per_group) {
@@ -265,7 +263,9 @@ bool Engine::Impl::evaluate_at(RuleRuntime& r, Group& g, size_t end, bool fast, 
     case CorrelationType::kValueCount: {
       int64_t distinct = 0;
       if (fast) {
-        for (const auto& [v, last] : g.value_last) distinct += last >= ts ? 1 : 0;
+        // The window is the group's newest, so values last seen before it never count again.
+        g.expire_values(ts);
+        distinct = static_cast<int64_t>(g.value_by_last.size());
       } else {
         std::unordered_set<std::string_view> seen;
         for (size_t i = s; i <= end; ++i) seen.insert(g.items[i].value);
@@ -282,14 +282,16 @@ bool Engine::Impl::evaluate_at(RuleRuntime& r, Group& g, size_t end, bool fast, 
     case CorrelationType::kTemporal: {
       const size_t n = rule.rules.size();
       int64_t distinct = 0;
+      size_t present = n;  // referenced rules with an event in the window (fast: known up front)
       if (fast) {
         for (int64_t last : g.ref_last) distinct += last >= ts ? 1 : 0;
         if (!temporal_holds(rule, distinct)) return false;
+        present = static_cast<size_t>(distinct);
       }
       // The latest event of each referenced rule within the window.
       std::vector<bool> have(n, false);
       std::vector<size_t> chosen;
-      for (size_t i = end + 1; i-- > s;) {
+      for (size_t i = end + 1; chosen.size() < present && i-- > s;) {
         auto ref = static_cast<size_t>(g.items[i].ref);
         if (!have[ref]) {
           have[ref] = true;
@@ -307,7 +309,17 @@ bool Engine::Impl::evaluate_at(RuleRuntime& r, Group& g, size_t end, bool fast, 
       // Walk back from the last rule's event, taking the latest event of each earlier rule in turn.
       std::vector<size_t> chain = {end};
       int need = n - 2;
-      for (size_t i = end; need >= 0 && i-- > s;) {
+      size_t from = end;
+      if (fast && need >= 0) {
+        // Jump to the latest event of the rule before the last instead of walking back over the window.
+        const int64_t lt = g.ref_last[static_cast<size_t>(need)];
+        if (lt < ts) return false;
+        auto after = std::upper_bound(g.items.begin() + static_cast<std::ptrdiff_t>(s),
+                                      g.items.begin() + static_cast<std::ptrdiff_t>(end), lt,
+                                      [](int64_t tv, const Item& x) { return tv < x.t; });
+        from = static_cast<size_t>(after - g.items.begin());
+      }
+      for (size_t i = from; need >= 0 && i-- > s;) {
         if (g.items[i].ref == need) {
           chain.push_back(i);
           --need;
@@ -335,56 +347,97 @@ void Engine::Impl::fire(RuleRuntime& r, const std::string& key, Group& g, const 
     created = true;
   }
   ActiveIncident& inc = *g.inc;
-  IncidentUpdate up;
+  // Matches of one incident that land in the same output vector merge into one update there.
+  IncidentUpdate* up = nullptr;
+  bool appended = false;
+  if (!r.internal) {
+    if (inc.pending_out == out && inc.pending_index < out->size() &&
+        (*out)[inc.pending_index].incident.id() == inc.id) {
+      up = &(*out)[inc.pending_index];
+    } else {
+      up = &out->emplace_back();
+      appended = true;
+      inc.pending_out = out;
+      inc.pending_index = out->size() - 1;
+    }
+  }
+  const bool chained = !r.consumers.empty();
   std::vector<Member> window_members;
+  std::vector<const std::string*> new_agents, new_orgs;
+  size_t added = 0;
   for (size_t i : picked) {
     const Item& it = g.items[i];
+    // A chained match (many members) that this incident already took in adds nothing: skip its members
+    // rather than look each one up again on every later event.
+    if (it.members.size() > 1 && !chained && !inc.absorbed.insert(it.order).second) continue;
     inc.first_us = std::min(inc.first_us, std::min(it.t, it.first_t));
     inc.last_us = std::max(inc.last_us, it.t);
     inc.severity = std::min(inc.severity, it.severity);
-    if (!it.agent.empty()) inc.agents.insert(it.agent);
-    if (!it.org.empty()) inc.orgs.insert(it.org);
+    if (!it.agent.empty()) {
+      if (auto [a, fresh] = inc.agents.insert(it.agent); fresh) new_agents.push_back(&*a);
+    }
+    if (!it.org.empty()) {
+      if (auto [o, fresh] = inc.orgs.insert(it.org); fresh) new_orgs.push_back(&*o);
+    }
     for (const Member& m : it.members) {
-      window_members.push_back(m);
+      if (chained) window_members.push_back(m);
       if (inc.member_keys.size() >= opt.max_members_per_incident) continue;
       if (!inc.member_keys.insert(member_key(m)).second) continue;
-      v1::MemberRef* ref = up.incident.add_members();
+      ++added;
+      if (up == nullptr) continue;
+      v1::MemberRef* ref = up->incident.add_members();
       ref->set_agent_key(m.agent_key);
       ref->set_epoch(m.epoch);
       ref->set_seq(m.seq);
     }
   }
-  if (!created && up.incident.members_size() == 0) return;
+  if (!created && added == 0) {
+    if (appended) {
+      out->pop_back();
+      inc.pending_out = nullptr;
+    }
+    return;
+  }
   if (created) ++stats.incidents_created;
   else ++stats.incidents_updated;
 
   const CorrelationRule& rule = r.rule;
   const uint32_t severity = rule.severity ? rule.severity : inc.severity;
-  if (!r.internal) {
-    v1::Incident& x = up.incident;
-    x.set_id(inc.id);
-    std::string title = rule.title;
-    if (!g.values.empty()) {
-      title += " (";
-      bool first = true;
-      for (const auto& [f, v] : g.values) {
-        if (!first) title += ", ";
-        first = false;
-        title += f + "=" + v;
+  if (up != nullptr) {
+    v1::Incident& x = up->incident;
+    if (appended) {
+      x.set_id(inc.id);
+      std::string title = rule.title;
+      if (!g.values.empty()) {
+        title += " (";
+        bool first = true;
+        for (const auto& [f, v] : g.values) {
+          if (!first) title += ", ";
+          first = false;
+          title += f + "=" + v;
+        }
+        title += ")";
       }
-      title += ")";
+      x.set_title(title);
+      x.set_status("open");
+      x.set_rule_id(r.qualified);
+      up->group = g.values;
+      for (const auto& a : inc.agents) x.add_agents(a);
+      for (const auto& o : inc.orgs) x.add_orgs(o);
+    } else {
+      // The lists are sorted like the sets: insert what this match added in place, not re-list them all.
+      auto insert_sorted = [](google::protobuf::RepeatedPtrField<std::string>* list, const std::string& v) {
+        const int pos = static_cast<int>(std::lower_bound(list->begin(), list->end(), v) - list->begin());
+        list->Add()->assign(v);
+        for (int i = list->size() - 1; i > pos; --i) list->SwapElements(i - 1, i);  // pointer swaps
+      };
+      for (const std::string* a : new_agents) insert_sorted(x.mutable_agents(), *a);
+      for (const std::string* o : new_orgs) insert_sorted(x.mutable_orgs(), *o);
     }
-    x.set_title(title);
+    up->created = up->created || created;
     x.set_severity(severity);
-    x.set_status("open");
     x.set_first_seen_us(inc.first_us);
     x.set_last_seen_us(inc.last_us);
-    for (const auto& a : inc.agents) x.add_agents(a);
-    for (const auto& o : inc.orgs) x.add_orgs(o);
-    x.set_rule_id(r.qualified);
-    up.created = created;
-    up.group = g.values;
-    out->push_back(std::move(up));
   }
   // Hand the match on to the rules that chain this one: at its start and then at most once a timespan.
   if (!r.consumers.empty() && (created || te - inc.last_emit_us >= rule.timespan_us)) {
@@ -436,12 +489,18 @@ void Engine::flush(std::vector<IncidentUpdate>* out) {
   for (auto& r : m.rt) {
     if (!r.rule.condition.monotonic()) m.close_windows(r, out);
   }
-  m.prune();
+  // Pruning visits every group, so not after every batch: once event time moved a second, or after
+  // 16,384 events. It only frees memory (windows look up their start by time and never see older events).
+  const int64_t wm = m.watermark();
+  if (m.pruned_at == INT64_MIN || m.since_prune >= 16384 || wm < m.pruned_at || wm - m.pruned_at >= 1'000'000) {
+    m.prune();
+  }
 }
 
 void Engine::Impl::prune() {
   since_prune = 0;
   const int64_t wm = watermark();
+  pruned_at = wm;
   if (wm == INT64_MIN) return;
   for (auto& r : rt) {
     const int64_t horizon = wm - r.rule.timespan_us;
@@ -451,9 +510,7 @@ void Engine::Impl::prune() {
       if (monotonic) {
         while (!g.items.empty() && g.items.front().t < horizon) g.items.pop_front();
       }
-      for (auto v = g.value_last.begin(); v != g.value_last.end();) {
-        v = v->second < horizon ? g.value_last.erase(v) : std::next(v);
-      }
+      g.expire_values(horizon);
       if (g.inc && g.inc->last_us < horizon) g.inc.reset();
       if (g.items.empty() && !g.inc) {
         it = r.groups.erase(it);

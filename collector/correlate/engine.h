@@ -49,8 +49,10 @@ struct EngineOptions {
   size_t max_members_per_incident = 1000;
 };
 
-// An incident created or changed by one event. `incident.members` holds only the members this update
-// added; the other fields are the incident's current values.
+// An incident created or changed. `incident.members` holds only the members this update added; the other
+// fields are the incident's current values. Several matches of one incident passed to the same output
+// vector (one batch: process() calls and the flush() after them) merge into one entry there, so consume
+// and clear the vector (or use a new one) before the next batch.
 struct IncidentUpdate {
   v1::Incident incident;
   bool created = false;
@@ -89,6 +91,7 @@ class Engine {
   int64_t watermark_us() const;
 
  private:
+  Status restore_binary(std::string_view body);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -37,6 +39,11 @@ struct ActiveIncident {
   std::set<std::string> agents;
   std::set<std::string> orgs;
   std::unordered_set<std::string> member_keys;
+  std::unordered_set<uint64_t> absorbed;  // orders of multi-member items already taken in (not persisted)
+  // This incident's update in the caller's output vector, which later matches of the same incident merge
+  // into (one update per incident per output vector, not one per event). Not persisted.
+  const std::vector<IncidentUpdate>* pending_out = nullptr;
+  size_t pending_index = 0;
 };
 
 struct Group {
@@ -45,7 +52,33 @@ struct Group {
   std::optional<ActiveIncident> inc;
   int64_t max_t = INT64_MIN;
   std::unordered_map<std::string, int64_t> value_last;  // value_count: value -> latest event time
+  // value_count: value_last ordered by time (views into value_last's keys, which are stable), so that the
+  // distinct values of the newest window are counted, and old values expired, without a scan.
+  std::set<std::pair<int64_t, std::string_view>> value_by_last;
   std::vector<int64_t> ref_last;                        // temporal: ref -> latest event time
+
+  // Records that `value` was seen at `t` (value_count).
+  void note_value(const std::string& value, int64_t t) {
+    auto [it, fresh] = value_last.try_emplace(value, t);
+    if (!fresh) {
+      if (t <= it->second) return;
+      value_by_last.erase({it->second, std::string_view(it->first)});
+      it->second = t;
+    }
+    value_by_last.emplace(t, std::string_view(it->first));
+  }
+  // Forgets values last seen before `t`.
+  void expire_values(int64_t t) {
+    while (!value_by_last.empty() && value_by_last.begin()->first < t) {
+      std::string key(value_by_last.begin()->second);
+      value_by_last.erase(value_by_last.begin());
+      value_last.erase(key);
+    }
+  }
+  void rebuild_value_index() {
+    value_by_last.clear();
+    for (const auto& [v, t] : value_last) value_by_last.emplace(t, std::string_view(v));
+  }
 };
 
 struct Target {
@@ -71,6 +104,7 @@ struct Engine::Impl {
   int64_t max_seen = INT64_MIN;
   uint64_t order = 0;
   uint64_t since_prune = 0;
+  int64_t pruned_at = INT64_MIN;  // the watermark at the last prune()
   // Highest seq correlated per (agent key, epoch): a journal replay after a crash is not counted twice.
   std::unordered_map<std::string, uint64_t> stream_seq;
   EngineStats stats;
@@ -88,6 +122,9 @@ struct Engine::Impl {
   void close_windows(RuleRuntime& r, std::vector<IncidentUpdate>* out);
   void prune();
 };
+
+// The start of a binary snapshot (state_binary.cc); JSON snapshots start with '{'.
+inline constexpr std::string_view kMagic{"PICKET-CORRELATION\x02", 19};
 
 // Hex for member identities in snapshots and member-set keys.
 std::string hex(std::string_view bytes);

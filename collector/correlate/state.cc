@@ -1,4 +1,5 @@
-// Snapshots of the correlation engine's state (collector/correlate/engine.h): JSON, with raw bytes in hex.
+// Snapshots of the correlation engine's state (collector/correlate/engine.h). Written in a compact binary
+// format (state_binary.cc); restore() also reads the JSON snapshots (raw bytes in hex) of earlier versions.
 #include <nlohmann/json.hpp>
 
 #include "collector/correlate/engine_impl.h"
@@ -36,15 +37,7 @@ std::string unhex(std::string_view text) {
 
 namespace {
 
-constexpr int kVersion = 1;
-
-json member_json(const Member& m) {
-  json j = json::array();
-  j.push_back(hex(m.agent_key));
-  j.push_back(hex(m.epoch));
-  j.push_back(m.seq);
-  return j;
-}
+constexpr int kVersion = 1;  // JSON
 
 Member member_from(const json& j) {
   return {.agent_key = unhex(j.at(0).get<std::string>()), .epoch = unhex(j.at(1).get<std::string>()),
@@ -53,64 +46,9 @@ Member member_from(const json& j) {
 
 }  // namespace
 
-std::string Engine::snapshot() const {
-  const Impl& m = *impl_;
-  json root;
-  root["version"] = kVersion;
-  root["max_seen"] = m.max_seen;
-  root["order"] = m.order;
-  json rules = json::object();
-  for (const RuleRuntime& r : m.rt) {
-    json groups = json::array();
-    for (const auto& [key, g] : r.groups) {
-      json jg;
-      jg["key"] = hex(key);
-      jg["values"] = g.values;
-      jg["max_t"] = g.max_t;
-      json items = json::array();
-      for (const Item& it : g.items) {
-        json members = json::array();
-        for (size_t k = 0; k < it.members.size(); ++k) members.push_back(member_json(it.members[k]));
-        json ji = json::object();
-        ji["t"] = it.t;
-        ji["f"] = it.first_t;
-        ji["o"] = it.order;
-        ji["r"] = it.ref;
-        ji["v"] = hex(it.value);
-        ji["a"] = it.agent;
-        ji["g"] = it.org;
-        ji["s"] = it.severity;
-        ji["m"] = std::move(members);
-        items.push_back(std::move(ji));
-      }
-      jg["items"] = std::move(items);
-      if (g.inc) {
-        const ActiveIncident& inc = *g.inc;
-        json keys = json::array();
-        for (const auto& k : inc.member_keys) keys.push_back(hex(k));
-        json ji = json::object();
-        ji["id"] = inc.id;
-        ji["first"] = inc.first_us;
-        ji["last"] = inc.last_us;
-        ji["emit"] = inc.last_emit_us;
-        ji["sev"] = inc.severity;
-        ji["agents"] = inc.agents;
-        ji["orgs"] = inc.orgs;
-        ji["keys"] = std::move(keys);
-        jg["inc"] = std::move(ji);
-      }
-      groups.push_back(std::move(jg));
-    }
-    rules[r.qualified] = std::move(groups);
-  }
-  root["rules"] = std::move(rules);
-  json streams = json::object();
-  for (const auto& [k, seq] : m.stream_seq) streams[hex(k)] = seq;
-  root["streams"] = std::move(streams);
-  return root.dump();
-}
-
 Status Engine::restore(std::string_view blob) {
+  if (blob.substr(0, kMagic.size()) == kMagic) return restore_binary(blob.substr(kMagic.size()));
+  // Version 1: JSON with raw bytes in hex (collectors before the binary format).
   Impl& m = *impl_;
   json root = json::parse(blob, nullptr, false);
   if (root.is_discarded() || !root.is_object()) return Error{.message = "correlation state: not valid JSON"};
@@ -167,7 +105,8 @@ Status Engine::restore(std::string_view blob) {
           for (const json& k : ji.at("keys")) inc.member_keys.insert(unhex(k.get<std::string>()));
           g.inc = std::move(inc);
         }
-        r.groups.emplace(unhex(jg.at("key").get<std::string>()), std::move(g));
+        auto placed = r.groups.emplace(unhex(jg.at("key").get<std::string>()), std::move(g)).first;
+        placed->second.rebuild_value_index();
       }
     }
   } catch (const json::exception& e) {

@@ -36,6 +36,9 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <google/protobuf/arena.h>
 
 #include "collector/ingest/allow_list.h"
 #include "collector/ingest/journal.h"
@@ -148,7 +151,9 @@ class IngestServer {
   bool journal_failed_ = false;
   std::shared_ptr<const AllowList> allow_list_now_;
   transport::BatchView batch_;
-  v1::Alert scratch_;
+  static constexpr size_t kArenaBlock = 256u << 10;  // holds any alert under it without a malloc
+  std::vector<char> arena_block_;
+  std::unique_ptr<google::protobuf::Arena> arena_;  // validation parses (ingest thread)
 
   struct Counters {
     std::atomic<uint64_t> frames{0}, batches{0}, alerts_stored{0}, duplicates{0}, gaps{0}, bad_frames{0},

@@ -338,10 +338,12 @@ bool JournalReader::open_segment(uint32_t index) {
 }
 
 size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
-  out->clear();
+  // The elements of *out are reused (their alert buffers keep their capacity): no allocation per record when
+  // the caller passes the same vector each time.
+  size_t n = 0;
   uint64_t chunk_off = 0;
   buf_.clear();
-  while (out->size() < max) {
+  while (n < max) {
     JournalPosition limit{UINT32_MAX, UINT64_MAX};
     if (live_ != nullptr) limit = live_->durable_position();
     if (pos_.segment > limit.segment) break;
@@ -370,7 +372,7 @@ size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
       return reinterpret_cast<const uint8_t*>(buf_.data());
     };
     bool stuck = false;
-    while (out->size() < max) {
+    while (n < max) {
       const uint8_t* h = view(pos_.offset, 8);
       if (h == nullptr) break;
       const uint32_t len = load<uint32_t>(h);
@@ -382,16 +384,16 @@ size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
         pos_.offset += 8 + len;
         continue;
       }
-      JournalRecord rec;
-      if (!crc_ok || !parse_journal_record({body, len}, &rec)) {
+      if (n == out->size()) out->emplace_back();
+      if (!crc_ok || !parse_journal_record({body, len}, &(*out)[n])) {
         spdlog::error("journal reader: bad record in segment {} at offset {}", pos_.segment, pos_.offset);
         stuck = true;
         break;
       }
-      out->push_back(std::move(rec));
+      ++n;
       pos_.offset += 8 + len;
     }
-    if (stuck || out->size() >= max) break;
+    if (stuck || n >= max) break;
     // End of this segment's readable bytes: go on to the next segment if it exists (the writer never goes
     // back to an older one).
     const bool later_exists = ::access(segment_path(dir_, pos_.segment + 1).c_str(), F_OK) == 0;
@@ -403,7 +405,8 @@ size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
     }
     break;
   }
-  return out->size();
+  out->resize(n);
+  return n;
 }
 
 Status JournalReader::commit_cursor() {

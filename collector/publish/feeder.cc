@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "collector/ingest/journal.h"
@@ -28,7 +29,8 @@ void JournalFeeder::stop() {
 }
 
 FeederStats JournalFeeder::stats() const {
-  return {.records = records_, .bad_records = bad_, .batches = batches_, .segments_pruned = pruned_};
+  return {.records = records_, .bad_records = bad_, .batches = batches_, .segments_pruned = pruned_,
+          .store_retries = retries_};
 }
 
 void JournalFeeder::run() {
@@ -51,15 +53,30 @@ void JournalFeeder::run() {
           ++bad_;
           continue;
         }
-        if (in.alert.seq() == 0) in.alert.set_seq(r.seq);
+        if (in.alert.seq() == 0) {
+          in.alert.set_seq(r.seq);
+        } else {
+          in.raw = std::move(r.alert);  // stored as received, not serialised again
+        }
         batch.push_back(std::move(in));
       }
       records_ += n;
       ++batches_;
-      if (Status s = pipeline_.process(batch, now); !s) {
-        spdlog::critical("store: {}", s.error().format());
-        failed_ = true;
-        return;
+      // The store may be busy (another writer holding store.db past the busy timeout) or failing (disk
+      // full): the batch stays in the journal, so retry it with a growing pause instead of giving up.
+      for (int attempt = 0;; ++attempt) {
+        Status s = pipeline_.process(batch, now);
+        if (s.ok()) break;
+        ++retries_;
+        if (attempt == 0 || attempt % 10 == 0) {
+          spdlog::error("store: {} (batch of {} kept in the journal; retrying)", s.error().format(), batch.size());
+        }
+        const int pause_ms = std::min(5000, 100 << std::min(attempt, 6));
+        for (int waited = 0; waited < pause_ms && !stop_; waited += 50) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (stop_) return;  // the cursor was not committed: the batch is read again at the next start
+        now = store::now_us();
       }
       if (Status s = reader.commit_cursor(); !s) {
         spdlog::warn("store: journal cursor: {}", s.error().format());
@@ -73,9 +90,9 @@ void JournalFeeder::run() {
       }
     }
     if (Status s = pipeline_.tick(now); !s) {
-      spdlog::critical("store: {}", s.error().format());
-      failed_ = true;
-      return;
+      // Health checks, state saves and retention run again at the next tick.
+      ++retries_;
+      spdlog::error("store: {} (retrying at the next tick)", s.error().format());
     }
     if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -13,6 +13,10 @@
 // Journal segments the store has wholly read are pruned behind the cursor beyond `retain_bytes`
 // (collector/ingest/journal.h prune_journal); UINT64_MAX keeps everything.
 //
+// A store that is busy (another process holding store.db's write lock past the busy timeout) or failing
+// never stops the feeder: the batch stays in the journal (the cursor is not advanced) and is retried with a
+// pause growing to 5 s; stats().store_retries counts the retries. failed() stays false for that.
+//
 // Threads: start/stop from the owning thread; stats() from any.
 #include <atomic>
 #include <cstdint>
@@ -33,6 +37,7 @@ struct FeederStats {
   uint64_t bad_records = 0;  // alert bytes that did not parse
   uint64_t batches = 0;
   uint64_t segments_pruned = 0;
+  uint64_t store_retries = 0;  // batches or ticks retried because the store failed (busy, disk full)
 };
 
 class JournalFeeder {
@@ -57,7 +62,7 @@ class JournalFeeder {
   uint64_t retain_bytes_;
   std::thread thread_;
   std::atomic<bool> stop_{false}, failed_{false};
-  std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0}, pruned_{0};
+  std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0}, pruned_{0}, retries_{0};
 };
 
 }  // namespace picket::collector::publish

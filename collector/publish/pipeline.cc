@@ -60,7 +60,34 @@ Pipeline::AgentInfo& Pipeline::agent(const std::string& key) {
 Status Pipeline::process(std::vector<IncomingAlert>& batch, int64_t now_us) {
   if (batch.empty()) return {};
   // One transaction (one sync) for the batch's alerts, incident updates and agents, not one per write.
-  return store_.in_transaction([&] { return process_in_transaction(batch, now_us); });
+  fresh_.clear();
+  if (Status s = store_.in_transaction([&] { return process_in_transaction(batch, now_us); }); !s) {
+    // Rolled back. The correlation engine has counted the batch already (a retry is skipped as a replay),
+    // so its incident changes stay pending and are written by the next transaction that commits.
+    return s;
+  }
+  publish_committed(&batch);
+  return {};
+}
+
+void Pipeline::publish_committed(std::vector<IncomingAlert>* batch) {
+  if (batch != nullptr && (!sinks_.empty() || stream_ != nullptr)) {
+    for (size_t i = 0; i < batch->size() && i < fresh_.size(); ++i) {
+      if (!fresh_[i]) continue;  // already published before a restart
+      const IncomingAlert& in = (*batch)[i];
+      const AgentInfo& info = agent(in.agent_key);
+      for (auto& s : sinks_) s->alert(in.alert, info.name, info.org);
+      if (stream_) stream_->publish_alert(in.alert, info.name, info.org);
+    }
+  }
+  // Each incident with its status as stored (an operator may have set it) and the members this batch
+  // added; the whole timeline is in the store (picketctl incident ID).
+  for (const v1::Incident& inc : pending_) {
+    for (auto& s : sinks_) s->incident(inc);
+    if (stream_) stream_->publish_incident(inc);
+  }
+  pending_.clear();
+  pending_index_.clear();
 }
 
 Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us) {
@@ -75,10 +102,9 @@ Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64
     }
     if (in.epoch != health::health_epoch()) health_.on_activity(in.agent_key, seen);
     inputs.push_back({.agent_key = in.agent_key, .epoch = in.epoch, .agent = info.name, .org = info.org,
-                      .alert = &in.alert, .received_us = seen});
+                      .alert = &in.alert, .received_us = seen, .raw = in.raw});
   }
-  std::vector<bool> fresh;
-  auto inserted = store_.insert_alerts(inputs, &fresh);
+  auto inserted = store_.insert_alerts(inputs, &fresh_);
   if (!inserted) return inserted.error();
   stats_.alerts_in += batch.size();
   stats_.alerts_new += *inserted;
@@ -88,42 +114,38 @@ Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64
     const store::AlertInput& in = inputs[i];
     engine_.process(correlate::Event::from_alert(batch[i].alert, in.agent_key, in.epoch, in.agent, in.org),
                     &updates);
-    if (!fresh[i]) continue;  // already published before a restart
-    for (auto& s : sinks_) s->alert(batch[i].alert, in.agent, in.org);
-    if (stream_) stream_->publish_alert(batch[i].alert, std::string(in.agent), std::string(in.org));
   }
   engine_.flush(&updates);
-  if (Status s = handle_updates(updates); !s) return s;
+  absorb_updates(updates);
+  if (Status s = write_pending(); !s) return s;
   return flush_agents();
 }
 
-Status Pipeline::handle_updates(std::vector<correlate::IncidentUpdate>& updates) {
-  if (updates.empty()) return {};
-  // Several updates of one incident in a batch become one store write and one published message.
-  std::map<std::string, size_t> index;
-  std::vector<v1::Incident> merged;
+void Pipeline::absorb_updates(std::vector<correlate::IncidentUpdate>& updates) {
+  // Several updates of one incident (in this batch, or pending from a batch whose transaction failed)
+  // become one store write and one published message.
   for (auto& u : updates) {
     if (u.created) ++stats_.incidents_created;
     else ++stats_.incidents_updated;
-    auto [it, fresh] = index.try_emplace(u.incident.id(), merged.size());
+    auto [it, fresh] = pending_index_.try_emplace(u.incident.id(), pending_.size());
     if (fresh) {
-      merged.push_back(std::move(u.incident));
+      pending_.push_back(std::move(u.incident));
       continue;
     }
-    v1::Incident& m = merged[it->second];
+    v1::Incident& m = pending_[it->second];
     auto members = std::move(*m.mutable_members());
     m = std::move(u.incident);
     auto added = std::move(*m.mutable_members());
     *m.mutable_members() = std::move(members);
     for (auto& x : added) *m.add_members() = std::move(x);
   }
-  for (const v1::Incident& inc : merged) {
-    if (Status s = store_.upsert_incident(inc); !s) return s;
-    // Publish the incident as stored (its status may have been set by an operator).
-    auto stored = store_.get_incident(inc.id());
-    const v1::Incident& out = stored && stored->has_value() ? **stored : inc;
-    for (auto& s : sinks_) s->incident(out);
-    if (stream_) stream_->publish_incident(out);
+}
+
+Status Pipeline::write_pending() {
+  std::string status;
+  for (v1::Incident& inc : pending_) {
+    if (Status s = store_.upsert_incident(inc, &status); !s) return s;
+    inc.set_status(status);
   }
   return {};
 }
@@ -225,9 +247,18 @@ Status Pipeline::tick(int64_t now_us) {
 Status Pipeline::save_state() {
   std::vector<correlate::IncidentUpdate> updates;
   engine_.flush(&updates);
-  if (Status s = handle_updates(updates); !s) return s;
+  absorb_updates(updates);  // kept pending if the transaction fails
+  std::string blob = engine_.snapshot();
+  if (Status s = store_.in_transaction([&]() -> Status {
+        if (Status h = write_pending(); !h) return h;
+        return store_.put_states({{kStateName, blob}});
+      });
+      !s) {
+    return s;
+  }
+  publish_committed(nullptr);
   ++stats_.state_saves;
-  return store_.put_states({{kStateName, engine_.snapshot()}});
+  return {};
 }
 
 }  // namespace picket::collector::publish

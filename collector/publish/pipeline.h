@@ -3,6 +3,10 @@
 //
 //   insert into the store (idempotent) -> correlate -> store incidents -> publish (exports, live stream)
 //
+// Each incident changed by a batch is written once for that batch (its row, plus member rows appended)
+// and published once: its current fields, its status as stored, and the members the batch added (not the
+// whole list again; `picketctl incident ID` reads the timeline from the store).
+//
 // plus, on tick(): agent health checks (their alerts take the same path), correlation window closing,
 // saving correlation state and retention.
 //
@@ -41,6 +45,7 @@ struct IncomingAlert {
   std::string epoch;      // 16 raw bytes
   int64_t received_us = 0;
   v1::Alert alert;
+  std::string raw;        // `alert` serialised (the journal record) when it is exactly that; else empty
 };
 
 struct PipelineOptions {
@@ -73,6 +78,9 @@ class Pipeline {
   void set_agent_directory(AgentDirectory dir) { directory_ = std::move(dir); }
 
   Status start(int64_t now_us);
+  // A failed process() (the store busy or failing) rolled the batch's writes back; call it again with the
+  // same batch: the alerts are inserted then, and the incident changes correlation made the first time
+  // (kept pending) are written with them. Alerts and incidents are published once committed.
   Status process(std::vector<IncomingAlert>& batch, int64_t now_us);
   Status tick(int64_t now_us);
   Status save_state();
@@ -97,7 +105,9 @@ class Pipeline {
   };
   AgentInfo& agent(const std::string& key);
   Status process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us);
-  Status handle_updates(std::vector<correlate::IncidentUpdate>& updates);
+  void absorb_updates(std::vector<correlate::IncidentUpdate>& updates);  // into pending_
+  Status write_pending();                                                 // pending_ -> store
+  void publish_committed(std::vector<IncomingAlert>* batch);
   Status flush_agents();
   Status drain_inbox(int64_t now_us);
 
@@ -121,6 +131,9 @@ class Pipeline {
   std::unordered_map<std::string, AgentInfo> agents_;
   int64_t last_state_us_ = 0, last_health_us_ = 0, last_retention_us_ = 0;
   PipelineStats stats_;
+  std::vector<bool> fresh_;                              // per alert of the batch: new in the store
+  std::vector<v1::Incident> pending_;                    // incident changes not yet committed/published
+  std::unordered_map<std::string, size_t> pending_index_;  // incident id -> index in pending_
 };
 
 }  // namespace picket::collector::publish

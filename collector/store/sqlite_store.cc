@@ -52,8 +52,7 @@ CREATE TABLE IF NOT EXISTS streams(
 CREATE TABLE IF NOT EXISTS alerts(
   id INTEGER PRIMARY KEY, stream INTEGER NOT NULL, seq INTEGER NOT NULL, event_us INTEGER NOT NULL,
   received_us INTEGER NOT NULL, engine INTEGER NOT NULL, rule TEXT NOT NULL, severity INTEGER NOT NULL,
-  src_ip TEXT, src_port INTEGER, dest_ip TEXT, dest_port INTEGER, host TEXT, agent TEXT, org TEXT,
-  body BLOB NOT NULL, UNIQUE(stream, seq));
+  agent TEXT, org TEXT, body BLOB NOT NULL, UNIQUE(stream, seq));
 CREATE INDEX IF NOT EXISTS alerts_event ON alerts(event_us);
 CREATE INDEX IF NOT EXISTS alerts_rule ON alerts(rule, event_us);
 CREATE TABLE IF NOT EXISTS incidents(
@@ -81,11 +80,16 @@ class SqliteStore final : public Store {
   Status prepare_all() {
     auto p = [&](Stmt& s, const char* sql) -> bool { return db_.prepare(sql, &s); };
     if (!p(insert_alert_,
-           "INSERT INTO alerts(stream,seq,event_us,received_us,engine,rule,severity,src_ip,src_port,dest_ip,"
-           "dest_port,host,agent,org,body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING") ||
+           "INSERT INTO alerts(stream,seq,event_us,received_us,engine,rule,severity,agent,org,body) "
+           "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING") ||
         !p(find_stream_, "SELECT id FROM streams WHERE agent_key=? AND epoch=?") ||
         !p(insert_stream_, "INSERT INTO streams(agent_key,epoch) VALUES(?,?)") ||
-        !p(insert_member_, "INSERT OR IGNORE INTO incident_members(incident,stream,seq) VALUES(?,?,?)")) {
+        !p(insert_member_, "INSERT OR IGNORE INTO incident_members(incident,stream,seq) VALUES(?,?,?)") ||
+        !p(upsert_incident_,
+           "INSERT INTO incidents(id,rule_id,title,severity,status,first_us,last_us,body) "
+           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(id) DO UPDATE SET rule_id=?2, title=?3, "
+           "severity=?4, status=CASE WHEN status_set THEN status ELSE ?5 END, "
+           "first_us=min(first_us,?6), last_us=max(last_us,?7), body=?8 RETURNING status")) {
       return db_.error("prepare");
     }
     return {};
@@ -103,9 +107,13 @@ class SqliteStore final : public Store {
       const v1::Alert& a = *in.alert;
       int64_t stream = 0;
       if (!stream_id(in.agent_key, in.epoch, true, &stream)) return db_.error("stream");
-      body_.clear();
-      a.SerializeToString(&body_);
-      std::string rule = qualified_rule_id(a.rule());
+      std::string_view body = in.raw;
+      if (body.empty()) {
+        body_.clear();
+        a.SerializeToString(&body_);
+        body = body_;
+      }
+      rule_ = qualified_rule_id(a.rule());
       Stmt& s = insert_alert_;
       s.reset();
       s.bind(1, stream);
@@ -113,20 +121,12 @@ class SqliteStore final : public Store {
       s.bind(3, a.event_time_us());
       s.bind(4, in.received_us ? in.received_us : now);
       s.bind(5, static_cast<int64_t>(a.rule().engine()));
-      s.bind_text(6, rule);
+      // The bound bytes outlive the step, so SQLite need not copy them.
+      s.bind_text_static(6, rule_);
       s.bind(7, static_cast<int64_t>(a.rule().severity() ? a.rule().severity() : 3));
-      if (a.has_net()) {
-        s.bind_text(8, a.net().src_ip());
-        s.bind(9, static_cast<int64_t>(a.net().src_port()));
-        s.bind_text(10, a.net().dest_ip());
-        s.bind(11, static_cast<int64_t>(a.net().dest_port()));
-      } else {
-        for (int c = 8; c <= 11; ++c) s.bind_null(c);
-      }
-      s.bind_text(12, a.host());
-      s.bind_text(13, in.agent);
-      s.bind_text(14, in.org);
-      s.bind_blob(15, body_);
+      s.bind_text_static(8, in.agent);
+      s.bind_text_static(9, in.org);
+      s.bind_blob_static(10, body);
       if (s.step() != SQLITE_DONE) return db_.error("insert alert");
       if (sqlite3_changes(db_.get()) > 0) {
         ++inserted;
@@ -190,21 +190,25 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  Status upsert_incident(const v1::Incident& incident) override {
+  Status upsert_incident(const v1::Incident& incident, std::string* stored_status) override {
     Txn txn(db_);
     if (!txn.ok()) return db_.error("begin");
-    v1::Incident body = incident;
-    body.clear_members();
-    std::string blob;
-    body.SerializeToString(&blob);
-    Stmt s;
-    if (!db_.prepare("INSERT INTO incidents(id,rule_id,title,severity,status,first_us,last_us,body) "
-                     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(id) DO UPDATE SET rule_id=?2, title=?3, "
-                     "severity=?4, status=CASE WHEN status_set THEN status ELSE ?5 END, "
-                     "first_us=min(first_us,?6), last_us=max(last_us,?7), body=?8",
-                     &s)) {
-      return db_.error("upsert incident");
-    }
+    // The incident without its members (those are rows of their own); every other field of v1::Incident.
+    v1::Incident& b = incident_body_;
+    b.Clear();
+    b.set_id(incident.id());
+    b.set_title(incident.title());
+    b.set_severity(incident.severity());
+    b.set_status(incident.status());
+    b.set_first_seen_us(incident.first_seen_us());
+    b.set_last_seen_us(incident.last_seen_us());
+    *b.mutable_agents() = incident.agents();
+    *b.mutable_orgs() = incident.orgs();
+    b.set_rule_id(incident.rule_id());
+    body_.clear();
+    incident_body_.SerializeToString(&body_);
+    Stmt& s = upsert_incident_;
+    s.reset();
     s.bind_text(1, incident.id());
     s.bind_text(2, incident.rule_id());
     s.bind_text(3, incident.title());
@@ -212,8 +216,10 @@ class SqliteStore final : public Store {
     s.bind_text(5, incident.status().empty() ? std::string_view("open") : std::string_view(incident.status()));
     s.bind(6, incident.first_seen_us());
     s.bind(7, incident.last_seen_us());
-    s.bind_blob(8, blob);
-    if (s.step() != SQLITE_DONE) return db_.error("upsert incident");
+    s.bind_blob(8, body_);
+    if (s.step() != SQLITE_ROW) return db_.error("upsert incident");
+    if (stored_status) *stored_status = s.column_text(0);
+    s.reset();
     for (const v1::MemberRef& m : incident.members()) {
       int64_t stream = 0;
       if (!stream_id(m.agent_key(), m.epoch(), true, &stream)) return db_.error("stream");
@@ -308,8 +314,8 @@ class SqliteStore final : public Store {
     nlohmann::json labels = a.labels;
     std::string counters;
     a.counters.SerializeToString(&counters);
-    Stmt s;
-    if (!db_.prepare(
+    Stmt& s = upsert_agent_;
+    if (s.get() == nullptr && !db_.prepare(
             "INSERT INTO agents(key,name,labels,first_us,last_us,version,counters,revoked) "
             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(key) DO UPDATE SET "
             "name=CASE WHEN ?2<>'' THEN ?2 ELSE name END, labels=CASE WHEN ?3<>'{}' THEN ?3 ELSE labels END, "
@@ -320,6 +326,7 @@ class SqliteStore final : public Store {
             &s)) {
       return db_.error("upsert agent");
     }
+    s.reset();
     s.bind_blob(1, a.key);
     s.bind_text(2, a.name);
     s.bind_text(3, labels.dump());
@@ -328,7 +335,9 @@ class SqliteStore final : public Store {
     s.bind_text(6, a.version);
     s.bind_blob(7, counters);
     s.bind(8, a.revoked ? 1 : 0);
-    if (s.step() != SQLITE_DONE) return db_.error("upsert agent");
+    const int rc = s.step();
+    s.reset();
+    if (rc != SQLITE_DONE) return db_.error("upsert agent");
     return {};
   }
 
@@ -536,7 +545,9 @@ class SqliteStore final : public Store {
   }
 
   Db db_;
-  Stmt insert_alert_, find_stream_, insert_stream_, insert_member_;
+  Stmt insert_alert_, find_stream_, insert_stream_, insert_member_, upsert_incident_, upsert_agent_;
+  v1::Incident incident_body_;
+  std::string rule_;
   std::unordered_map<std::string, int64_t> streams_;
   std::string body_;
 };

@@ -42,6 +42,13 @@ class Stmt {
   void bind_blob(int i, std::string_view v) {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
+  // Without a copy: `v` must stay valid until the statement is stepped and reset.
+  void bind_text_static(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void bind_blob_static(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
   int step() { return sqlite3_step(s_); }
   int64_t column_int(int i) { return sqlite3_column_int64(s_, i); }
   std::string column_text(int i) {
@@ -55,6 +62,7 @@ class Stmt {
              : std::string();
   }
   sqlite3_stmt** out() { return &s_; }
+  sqlite3_stmt* get() const { return s_; }
 
  private:
   sqlite3_stmt* s_ = nullptr;

@@ -35,6 +35,7 @@ struct AlertInput {
   std::string_view org;        // organisation label string (see org_label())
   const v1::Alert* alert = nullptr;
   int64_t received_us = 0;     // when the collector received it (0: now)
+  std::string_view raw;        // `alert` serialised, when at hand (the journal record): stored as is
 };
 
 // One stored alert.
@@ -113,8 +114,9 @@ class Store {
                                                      uint64_t seq) = 0;
 
   // Creates or updates an incident (matched by id) and adds its members (members already recorded are
-  // kept). The stored status is never changed by an upsert once an operator changed it.
-  virtual Status upsert_incident(const v1::Incident& incident) = 0;
+  // kept; the others are not read). The stored status is never changed by an upsert once an operator
+  // changed it; `stored_status`, when given, receives the status as stored.
+  virtual Status upsert_incident(const v1::Incident& incident, std::string* stored_status = nullptr) = 0;
   virtual Result<std::optional<v1::Incident>> get_incident(std::string_view id) = 0;
   virtual Result<std::vector<v1::Incident>> query_incidents(const IncidentQuery& q) = 0;
   // The member alerts of an incident in event-time order (members not stored yet are left out).

@@ -171,12 +171,81 @@ void write_tls(JsonWriter& w, const v1::TlsInfo& tls) {
   w.end_object();
 }
 
-std::string render_alert(const v1::Alert& a, const EveOptions& options) {
+std::string_view linktype_name(int linktype) {
+  switch (linktype) {
+    case 0: return "NULL";
+    case 1: return "EN10MB";
+    case 9: return "PPP";
+    case 12: return "RAW";
+    case 50: return "PPP_SERIAL";
+    case 101: return "RAW";
+    case 104: return "C_HDLC";
+    case 108: return "LOOP";
+    case 113: return "LINUX_SLL";
+    case 228: return "IPv4";
+    case 229: return "IPv6";
+    case 276: return "LINUX_SLL2";
+    default: return "";
+  }
+}
+
+namespace {
+
+std::string mac_string(const uint8_t* m) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+  return buf;
+}
+
+// Suricata's order: pkt_src and ether follow the header's tuple, before "alert".
+void write_extras_head(JsonWriter& w, const AlertExtras& x) {
+  if (!x.pkt_src.empty()) w.kv("pkt_src", x.pkt_src);
+  if (x.ether) {
+    w.key("ether");
+    w.begin_object();
+    w.kv("src_mac", mac_string(x.src_mac));
+    w.kv("dest_mac", mac_string(x.dest_mac));
+    w.end_object();
+  }
+}
+
+void write_extras_flow(JsonWriter& w, const AlertExtras& x) {
+  if (!x.flow) return;
+  w.key("flow");
+  w.begin_object();
+  w.kv("pkts_toserver", x.pkts_toserver);
+  w.kv("pkts_toclient", x.pkts_toclient);
+  w.kv("bytes_toserver", x.bytes_toserver);
+  w.kv("bytes_toclient", x.bytes_toclient);
+  w.kv("start", format_timestamp(x.flow_start_us));
+  w.kv("src_ip", x.flow_src_ip);
+  w.kv("dest_ip", x.flow_dest_ip);
+  if (x.flow_ports) {
+    w.kv("src_port", x.flow_src_port);
+    w.kv("dest_port", x.flow_dest_port);
+  }
+  w.end_object();
+}
+
+void write_extras_packet(JsonWriter& w, const AlertExtras& x) {
+  if (!x.packet || x.packet_bytes.empty()) return;
+  w.kv("packet", base64_encode(x.packet_bytes));
+  w.key("packet_info");
+  w.begin_object();
+  w.kv("linktype", static_cast<int64_t>(x.linktype));
+  if (auto name = linktype_name(x.linktype); !name.empty()) w.kv("linktype_name", name);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string render_alert(const v1::Alert& a, const EveOptions& options, const AlertExtras* extras) {
   JsonWriter w;
   w.begin_object();
   const v1::NetworkInfo* net = a.has_net() ? &a.net() : nullptr;
   write_header(w, a.event_time_us(), net, "alert");
-  if (net != nullptr && net->tx_id() != 0) w.kv("tx_id", net->tx_id());
+  if (extras != nullptr) write_extras_head(w, *extras);
+  if (net != nullptr && (net->tx_id() != 0 || (extras != nullptr && extras->has_tx))) w.kv("tx_id", net->tx_id());
 
   const v1::RuleRef& r = a.rule();
   w.key("alert");
@@ -227,12 +296,14 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options) {
       w.key("tls");
       write_tls(w, net->tls());
     }
-    if (!net->payload().empty()) {
-      if (options.payload) w.kv("payload", base64_encode(net->payload()));
-      if (options.payload_printable) w.kv("payload_printable", printable(net->payload()));
-      w.kv("stream", net->stream() ? 1 : 0);
-    }
   }
+  if (extras != nullptr) write_extras_flow(w, *extras);
+  if (net != nullptr && !net->payload().empty()) {
+    if (options.payload) w.kv("payload", base64_encode(net->payload()));
+    if (options.payload_printable) w.kv("payload_printable", printable(net->payload()));
+    w.kv("stream", net->stream() ? 1 : 0);
+  }
+  if (extras != nullptr) write_extras_packet(w, *extras);
 
   if (a.has_log()) {
     const auto& log = a.log();

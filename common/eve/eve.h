@@ -34,7 +34,30 @@ std::string format_timestamp(int64_t epoch_us);
 // Suricata's printable rendering of payload bytes: printable ASCII kept, anything else as '.'.
 std::string printable(std::string_view bytes);
 
-std::string render_alert(const v1::Alert& alert, const EveOptions& options = {});
+// Fields of a network alert that only the packet pipeline knows (agent/pipeline/alert_router.cc fills them
+// per the outputs.eve.alert.* options); a field is written when it is set here.
+struct AlertExtras {
+  std::string_view pkt_src;  // EVE "pkt_src": "wire/pcap", "defrag", "gre tunnel", ...; empty: not written
+  bool has_tx = false;       // the alert is on a transaction: write tx_id even when it is 0
+  bool ether = false;        // write "ether": {"src_mac", "dest_mac"} from the two arrays below
+  uint8_t src_mac[6] = {}, dest_mac[6] = {};
+  bool flow = false;         // write the "flow" object below (the flow's counters at alert time)
+  uint64_t pkts_toserver = 0, pkts_toclient = 0, bytes_toserver = 0, bytes_toclient = 0;
+  int64_t flow_start_us = 0;
+  std::string flow_src_ip, flow_dest_ip;  // the flow's client and server
+  uint32_t flow_src_port = 0, flow_dest_port = 0;
+  bool flow_ports = false;   // write src_port/dest_port in "flow" (TCP/UDP/SCTP)
+  bool packet = false;       // write "packet" (base64 of `packet_bytes`) and "packet_info"
+  std::string_view packet_bytes;  // the packet from its link header on
+  std::string packet_storage;     // owns packet_bytes when the caller had to assemble them
+  int linktype = 0;          // DLT of packet_bytes (packet_info.linktype / linktype_name)
+};
+
+// Suricata's name of a DLT in packet_info.linktype_name ("EN10MB", "RAW", "C_HDLC", "PPP", "IPv6"...),
+// "" when unknown.
+std::string_view linktype_name(int linktype);
+
+std::string render_alert(const v1::Alert& alert, const EveOptions& options = {}, const AlertExtras* extras = nullptr);
 std::string render_incident(const v1::Incident& incident);
 
 // timestamp, flow_id, in_iface, pcap_cnt, event_type, src_ip, src_port, dest_ip, dest_port, proto

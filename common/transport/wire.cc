@@ -1,5 +1,7 @@
 #include "common/transport/wire.h"
 
+#include <cstring>
+
 namespace picket::transport {
 namespace {
 
@@ -219,23 +221,43 @@ size_t batch_frame_size(std::span<const std::string_view> alerts) {
   return 2 + 1 + varint_size(batch) + batch;
 }
 
-void encode_batch_frame(const Epoch& epoch, std::span<const std::string_view> alerts, std::string* out) {
-  out->clear();
+namespace {
+
+uint8_t* put_varint_at(uint64_t v, uint8_t* p) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+}  // namespace
+
+size_t encode_batch_frame_to(const Epoch& epoch, std::span<const std::string_view> alerts, uint8_t* out) {
   size_t batch = 1 + 1 + kEpochSize;
   for (auto a : alerts) batch += 1 + varint_size(a.size()) + a.size();
-  out->reserve(2 + 1 + varint_size(batch) + batch);
-  out->push_back(0x08);  // schema_version = 1
-  out->push_back(0x01);
-  out->push_back(0x1a);  // field 3 (batch), length-delimited
-  put_varint(batch, out);
-  out->push_back(0x0a);  // Batch.epoch
-  out->push_back(static_cast<char>(kEpochSize));
-  out->append(reinterpret_cast<const char*>(epoch.data()), epoch.size());
+  uint8_t* p = out;
+  *p++ = 0x08;  // schema_version = 1
+  *p++ = 0x01;
+  *p++ = 0x1a;  // field 3 (batch), length-delimited
+  p = put_varint_at(batch, p);
+  *p++ = 0x0a;  // Batch.epoch
+  *p++ = static_cast<uint8_t>(kEpochSize);
+  std::memcpy(p, epoch.data(), epoch.size());
+  p += epoch.size();
   for (auto a : alerts) {
-    out->push_back(0x12);  // Batch.alerts
-    put_varint(a.size(), out);
-    out->append(a.data(), a.size());
+    *p++ = 0x12;  // Batch.alerts
+    p = put_varint_at(a.size(), p);
+    std::memcpy(p, a.data(), a.size());
+    p += a.size();
   }
+  return static_cast<size_t>(p - out);
+}
+
+void encode_batch_frame(const Epoch& epoch, std::span<const std::string_view> alerts, std::string* out) {
+  out->resize(batch_frame_size(alerts));
+  out->resize(encode_batch_frame_to(epoch, alerts, reinterpret_cast<uint8_t*>(out->data())));
 }
 
 std::string epoch_hex(std::span<const uint8_t> epoch) {

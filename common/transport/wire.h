@@ -61,6 +61,9 @@ bool scan_batch(std::span<const uint8_t> body, BatchView* out);
 void encode_batch_frame(const Epoch& epoch, std::span<const std::string_view> alerts, std::string* out);
 // Size encode_batch_frame will produce.
 size_t batch_frame_size(std::span<const std::string_view> alerts);
+// The same frame written to `out`, which holds batch_frame_size(alerts) bytes (e.g. a zmq_msg_t's data, so
+// the frame is never copied again); returns the bytes written.
+size_t encode_batch_frame_to(const Epoch& epoch, std::span<const std::string_view> alerts, uint8_t* out);
 
 // Low-level protobuf wire helpers (exposed for the journal and tests).
 void put_varint(uint64_t v, std::string* out);

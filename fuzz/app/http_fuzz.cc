@@ -1,6 +1,7 @@
 // HTTP/1.x parser through AppState (detection included). Input layout: byte 0 = chunk size for feeding
-// (1..256), bytes 1-2 = where the request stream ends and the response stream starts; the rest is data.
-// Both directions are fed interleaved chunk by chunk, then both sides close.
+// (1..256), bytes 1-2 = where the request stream ends and the response stream starts (top bit: the flow
+// was picked up midstream, so it may be taken as reversed); the rest is data. Both directions are fed
+// interleaved chunk by chunk, then both sides close (which also ends heads cut without a blank line).
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -31,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using picket::app::Direction;
   if (size < 3) return 0;
   size_t chunk = size_t{data[0]} + 1;
-  size_t split = (size_t{data[1]} << 8) | data[2];
+  bool midstream = (data[1] & 0x80) != 0;
+  size_t split = (size_t{data[1] & 0x7Fu} << 8) | data[2];
   std::span<const uint8_t> rest(data + 3, size - 3);
   if (split > rest.size()) split = rest.size();
   std::span<const uint8_t> req = rest.first(split), resp = rest.subspan(split);
@@ -42,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.http_max_pending_tx = 8;
   picket::app::AppCounters counters;
   picket::app::AppState app(limits, counters, 80);
+  app.set_midstream(midstream);
   CountingSink sink;
   while (!req.empty() || !resp.empty()) {
     size_t a = req.size() < chunk ? req.size() : chunk;

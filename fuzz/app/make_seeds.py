@@ -20,8 +20,8 @@ def write(target, name, data):
         f.write(data)
 
 
-def http_seed(chunk, req, resp):
-    return bytes([chunk - 1]) + struct.pack(">H", len(req)) + req + resp
+def http_seed(chunk, req, resp, midstream=False):
+    return bytes([chunk - 1]) + struct.pack(">H", len(req) | (0x8000 if midstream else 0)) + req + resp
 
 
 def chunked(data, size=7):
@@ -58,6 +58,11 @@ def http_seeds():
     write("app_http_fuzz", "odd_head", http_seed(2, folded, b"HTTP/1.1 abc\r\n\r\n"))
     write("app_http_fuzz", "connect", http_seed(40, b"CONNECT h:443 HTTP/1.1\r\n\r\n\x16\x03\x01",
                                                b"HTTP/1.1 200 OK\r\n\r\n\x16\x03\x03"))
+    # Midstream pickup with the response first (the flow is taken as reversed), then the next request.
+    write("app_http_fuzz", "midstream_reversed", http_seed(11, ok, get, midstream=True))
+    # Heads the peer ends by closing, without the blank line.
+    write("app_http_fuzz", "head_cut_by_close", http_seed(7, b"POST /x HTTP/1.0\r\nUser-Agent: a\r\n",
+                                                          b"HTTP/1.0 200 OK\nServer:ng1nx\r\n"))
 
 
 def dns_name(name):

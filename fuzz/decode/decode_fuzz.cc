@@ -31,7 +31,8 @@ class TouchInspector final : public picket::pipeline::Inspector {
   }
 };
 
-constexpr int kLinkTypes[] = {1, 113, 276, 12, 0, 228, 229};
+// New link types go at the end so that existing seeds keep their meaning (index = byte 0 modulo the size).
+constexpr int kLinkTypes[] = {1, 113, 276, 12, 0, 228, 229, 9 /* PPP */, 104 /* Cisco HDLC */};
 
 }  // namespace
 

@@ -10,7 +10,7 @@ import os
 import struct
 import sys
 
-LINKTYPES = {1: 0, 113: 1, 276: 2, 12: 3, 0: 4, 228: 5, 229: 6}
+LINKTYPES = {1: 0, 113: 1, 276: 2, 12: 3, 0: 4, 228: 5, 229: 6, 9: 7, 104: 8}
 
 
 def pack(linktype_index, frames):
@@ -92,6 +92,12 @@ def generated():
     inner = IP(src="172.16.0.1", dst="172.16.0.2") / TCP(sport=1, dport=80, flags="PA") / req
     seeds["gre"] = pack(0, [Ether() / IP(src=c, dst=s) / GRE() / inner])
     seeds["vxlan"] = pack(0, [Ether() / IP(src=c, dst=s) / UDP(sport=1234, dport=4789) / VXLAN(vni=42) / Ether() / inner])
+    # PPP (DLT_PPP, compressed protocol field), Cisco HDLC, PPP in GRE, SCTP.
+    seeds["ppp"] = pack(7, [b"\xff\x03\x00\x21" + bytes(x[IP]) for x in tcp_conv(req, resp)])
+    seeds["chdlc"] = pack(8, [b"\x0f\x00\x08\x00" + bytes(x[IP]) for x in tcp_conv(req, resp)])
+    seeds["gre_ppp"] = pack(0, [Ether() / IP(src=c, dst=s, proto=47) / Raw(b"\x00\x00\x88\x0b\x21" + bytes(inner))])
+    seeds["sctp"] = pack(0, [Ether() / IP(src=c, dst=s, proto=132) /
+                             Raw(b"\x00\x07\x00\x07\x00\x00\x00\x01\x00\x00\x00\x00\x01\x00\x00\x04")])
     seeds["ipip"] = pack(0, [Ether() / IP(src=c, dst=s) / inner])
     seeds["ip_options"] = pack(0, [Ether() / IP(src=c, dst=s, options=b"\x94\x04\x00\x00\x01\x01\x01\x00") / UDP()])
     return seeds

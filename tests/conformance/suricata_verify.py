@@ -35,6 +35,7 @@ SET_MAP = {
     "stream.midstream": "stream.midstream",
     "stream.async-oneside": "stream.async-oneside",
     "flow.hash-size": "flow.hash-size",
+    "vlan.use-for-tracking": "vlan.use-for-tracking",
     "threshold-file": "threshold-file",
     "app-layer.protocols.http.libhtp.default-config.response-body-limit": "app.http.response-body-limit",
     "app-layer.protocols.http.libhtp.default-config.request-body-limit": "app.http.request-body-limit",
@@ -102,9 +103,9 @@ def map_settings(test_dir, exp):
     while i < len(toks):
         t = toks[i]
         if t == "-k" and i + 1 < len(toks):
-            if toks[i + 1] != "none":
+            if toks[i + 1] not in ("none", "all", "auto"):
                 return sets, "-k %s" % toks[i + 1]
-            sets.append("decoder.checksum-checks=none")
+            sets.append("decoder.checksum-checks=%s" % toks[i + 1])
             i += 2
             continue
         if t == "--set" and i + 1 < len(toks):
@@ -130,6 +131,9 @@ def map_settings(test_dir, exp):
         # suricata.yaml starts with a %YAML directive that PyYAML accepts; keep only the document.
         doc = yaml.safe_load(text) or {}
         for top, val in doc.items():
+            if top == "outputs":
+                sets.extend(eve_output_settings(val))
+                continue
             if top in YAML_IGNORE:
                 continue
             if top == "vars" and isinstance(val, dict):
@@ -153,9 +157,47 @@ def map_settings(test_dir, exp):
     return sets, ""
 
 
+# outputs.eve-log options that change what an alert event carries (Suricata name -> Picket key).
+EVE_ALERT_MAP = {"payload": "outputs.eve.alert.payload", "payload-printable": "outputs.eve.alert.payload-printable",
+                 "packet": "outputs.eve.alert.packet", "metadata": "outputs.eve.alert.metadata"}
+
+
+def yaml_bool(v):
+    if isinstance(v, bool):
+        return v
+    return str(v).lower() in ("yes", "true", "on", "1")
+
+
+def eve_output_settings(outputs):
+    """--set values for the eve-log alert options of a suricata.yaml `outputs` list (other outputs only
+    configure logging and are ignored)."""
+    sets = []
+    for item in outputs or []:
+        if not isinstance(item, dict) or not isinstance(item.get("eve-log"), dict):
+            continue
+        eve = item["eve-log"]
+        if "ethernet" in eve:
+            sets.append("outputs.eve.ethernet=%s" % ("true" if yaml_bool(eve["ethernet"]) else "false"))
+        for t in eve.get("types") or []:
+            if not isinstance(t, dict) or not isinstance(t.get("alert"), dict):
+                continue
+            for k, v in t["alert"].items():
+                if k in EVE_ALERT_MAP:
+                    # metadata may be a mapping of sub-options: present means on.
+                    on = True if isinstance(v, dict) else yaml_bool(v)
+                    sets.append("%s=%s" % (EVE_ALERT_MAP[k], "true" if on else "false"))
+    return sets
+
+
 def get_field(ev, path):
     cur = ev
     for part in path.split("."):
+        if part == "__len":
+            # suricata-verify: the length of the value (string, list or object) reached so far.
+            if isinstance(cur, (str, list, dict)):
+                cur = len(cur)
+                continue
+            return KeyError
         idx = None
         if part.endswith("]") and "[" in part:
             part, _, rest = part.partition("[")

@@ -10,7 +10,10 @@ bool parse_byte_test(ParseCtx& ctx, std::string_view value) {
   auto parts = split_top(value, ',');
   if (parts.size() < 4) return ctx.fail("byte_test: expected n,op,value,offset[,options]");
   ByteTestNode n;
-  if (!parse_byte_count(ctx, "byte_test", parts[0], &n.nbytes)) return false;
+  // A count of 0 is valid with `string` only: the number is every leading digit (up to 23, the longest
+  // that fits 64 bits in octal), as ET's `byte_test:0,>,1000,0,string,dec` expects.
+  const bool greedy = trim(parts[0]) == "0";
+  if (!greedy && !parse_byte_count(ctx, "byte_test", parts[0], &n.nbytes)) return false;
   auto op = parts[1];
   if (!op.empty() && op.front() == '!') {
     n.negate = true;
@@ -44,6 +47,7 @@ bool parse_byte_test(ParseCtx& ctx, std::string_view value) {
   ByteOpts o;
   if (!parse_byte_opts(ctx, "byte_test", {parts.begin() + 4, parts.end()}, &o)) return false;
   if (!o.rest.empty()) return ctx.fail("byte_test: unknown option '" + std::string(o.rest[0]) + "'");
+  if (greedy && !o.string) return ctx.fail("byte_test: a byte count of 0 needs 'string'");
   if ((o.string && n.nbytes > 23) || (!o.string && n.nbytes > 8)) return ctx.fail("byte_test: too many bytes");
   n.relative = o.relative;
   n.little = o.little;

@@ -1,6 +1,8 @@
 // Helpers shared by the byte_* keywords.
 #include "agent/detect/keywords/bytes.h"
 
+#include <algorithm>
+
 #include "agent/detect/keywords/keyword.h"
 #include "agent/detect/util.h"
 
@@ -8,6 +10,9 @@ namespace picket::detect {
 
 bool extract_number(std::span<const uint8_t> data, int64_t pos, int nbytes, bool little, int base,
                     uint64_t* out) {
+  if (nbytes == 0 && base != 0 && pos >= 0 && static_cast<uint64_t>(pos) < data.size()) {
+    nbytes = static_cast<int>(std::min<uint64_t>(23, data.size() - static_cast<uint64_t>(pos)));
+  }
   if (pos < 0 || nbytes <= 0 || static_cast<uint64_t>(pos) + static_cast<uint64_t>(nbytes) > data.size()) {
     return false;
   }

@@ -12,6 +12,7 @@ namespace picket::detect {
 
 struct ParseCtx;
 
+// nbytes 0 with a string base: every leading digit up to 23 or the buffer's end.
 bool extract_number(std::span<const uint8_t> data, int64_t pos, int nbytes, bool little, int base,
                     uint64_t* out);
 

@@ -264,5 +264,76 @@ TEST(AppConfig, KeysLoadIntoLimits) {
   EXPECT_EQ(l.http_max_pending_tx, 64u);
 }
 
+// A flow picked up midstream whose first bytes are a response (the capture started after the request):
+// the first sender is the server, so the flow is taken as reversed, as Suricata does; a flow with its
+// handshake is not.
+TEST(AppState, MidstreamResponseFirstIsReversed) {
+  const std::string resp = "HTTP/1.1 200 OK\r\nServer: Apache\r\nContent-Length: 5\r\n\r\nhello";
+  for (size_t split = 1; split <= resp.size(); split += 7) {
+    AppLimits limits;
+    AppCounters c;
+    AppState app(limits, c, 51297);
+    app.set_midstream(true);
+    test::RecordingSink sink;
+    std::string stat_code;
+    Direction resp_dir = kResp;
+    sink.extra = [&](const AppEvent& e) {
+      if (e.kind == AppEventKind::kHttpResponseHeaders) {
+        stat_code = std::string(e.http->http_stat_code());
+        resp_dir = e.dir;
+      }
+    };
+    app.on_data(kReq, bytes(std::string_view(resp).substr(0, split)), &sink);
+    app.on_data(kReq, bytes(std::string_view(resp).substr(split)), &sink);
+    ASSERT_EQ(app.proto(), AppProto::kHttp) << split;
+    EXPECT_TRUE(app.reversed());
+    EXPECT_EQ(stat_code, "200");
+    EXPECT_EQ(resp_dir, kReq);  // events carry the flow direction of the bytes
+    EXPECT_EQ(sink.response_body_chunks, "hello");
+    EXPECT_EQ(sink.count(AppEventKind::kHttpResponseComplete), 1u);
+    EXPECT_EQ(c.detect_reversed, 1u);
+    // The flow's to_client side is the client: its request is parsed as one.
+    std::string uri;
+    sink.extra = [&](const AppEvent& e) {
+      if (e.kind == AppEventKind::kHttpRequestHeaders) uri = std::string(e.http->http_uri());
+    };
+    app.on_data(kResp, bytes("GET /next HTTP/1.1\r\n\r\n"), &sink);
+    EXPECT_EQ(uri, "/next");
+  }
+  {
+    AppLimits limits;
+    AppCounters c;
+    AppState app(limits, c, 80);  // not midstream: a response first is not HTTP from this side
+    app.on_data(kReq, bytes(resp), nullptr);
+    app.on_data(kResp, bytes("\x05\x06garbage"), nullptr);
+    EXPECT_EQ(app.proto(), AppProto::kUnknown);
+    EXPECT_FALSE(app.reversed());
+  }
+  {
+    AppLimits limits;
+    AppCounters c;
+    AppState app(limits, c, 80);  // midstream, the client speaks first: not reversed
+    app.set_midstream(true);
+    app.on_data(kReq, bytes("GET / HTTP/1.1\r\n\r\n"), nullptr);
+    EXPECT_EQ(app.proto(), AppProto::kHttp);
+    EXPECT_FALSE(app.reversed());
+  }
+}
+
+// Midstream TLS picked up at the ServerHello, sent by the flow's first sender: reversed once the record
+// header says handshake type 2 (a prefix waits for more bytes).
+TEST(AppState, MidstreamServerHelloFirstIsReversed) {
+  AppLimits limits;
+  AppCounters c;
+  AppState app(limits, c, 40000);
+  app.set_midstream(true);
+  const uint8_t sh_start[] = {0x16, 0x03, 0x03, 0x00, 0x40, 0x02};
+  app.on_data(kReq, std::span<const uint8_t>(sh_start, 3), nullptr);
+  EXPECT_FALSE(app.detection_done());
+  app.on_data(kReq, std::span<const uint8_t>(sh_start).subspan(3), nullptr);
+  EXPECT_EQ(app.proto(), AppProto::kTls);
+  EXPECT_TRUE(app.reversed());
+}
+
 }  // namespace
 }  // namespace picket::app

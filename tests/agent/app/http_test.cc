@@ -397,5 +397,67 @@ TEST(AppHttp, UpgradeStopsParsingQuietly) {
   EXPECT_EQ(counters.http_bad_request_line, 0u);
 }
 
+// A head the peer ends by closing the connection (FIN) without the blank line is still a head: its start
+// line and its complete header lines are parsed and inspected (libhtp does the same), at every split.
+TEST(AppHttp, HeadCutByCloseIsParsed) {
+  const std::string req = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
+  const std::string resp = "HTTP/1.0 200 OK\nServer:ng1nx\r\n";  // bare LF, no blank line, then FIN
+  for (size_t split = 0; split <= resp.size(); ++split) {
+    AppLimits limits;
+    AppCounters counters;
+    HttpParser p(limits, counters);
+    RecordingSink sink;
+    std::string server, status;
+    sink.extra = [&](const AppEvent& e) {
+      if (e.kind == AppEventKind::kHttpResponseHeaders) {
+        server = std::string(e.http->response.header("Server"));
+        status = std::string(e.http->http_stat_code());
+      }
+    };
+    p.feed(kReq, bytes(req), &sink);
+    p.feed(kResp, bytes(std::string_view(resp).substr(0, split)), &sink);
+    p.feed(kResp, bytes(std::string_view(resp).substr(split)), &sink);
+    EXPECT_EQ(sink.count(AppEventKind::kHttpResponseHeaders), 0u) << split;
+    p.on_close(kResp, &sink);
+    ASSERT_EQ(sink.count(AppEventKind::kHttpResponseHeaders), 1u) << split;
+    EXPECT_EQ(sink.count(AppEventKind::kHttpResponseComplete), 1u) << split;
+    EXPECT_EQ(server, "ng1nx");
+    EXPECT_EQ(status, "200");
+    EXPECT_EQ(counters.http_head_cut_by_close, 1u);
+  }
+}
+
+// A request whose headers never end (the client stops after a header line; the flow then ends): the
+// request line and the headers seen are inspected when the stream closes.
+TEST(AppHttp, RequestHeadCutByCloseKeepsUriAndHeaders) {
+  AppLimits limits;
+  AppCounters counters;
+  HttpParser p(limits, counters);
+  RecordingSink sink;
+  std::string uri, ua, host;
+  sink.extra = [&](const AppEvent& e) {
+    if (e.kind == AppEventKind::kHttpRequestHeaders) {
+      uri = std::string(e.http->http_uri());
+      ua = std::string(e.http->http_user_agent());
+      host = std::string(e.http->http_host());
+    }
+  };
+  p.feed(kReq, bytes("POST /normalized%20uri HTTP/1.0\r\nUser-Agent: Mozilla/1.0\r\nHost: ex"), &sink);
+  EXPECT_EQ(sink.count(AppEventKind::kHttpRequestHeaders), 0u);
+  p.on_close(kReq, &sink);
+  ASSERT_EQ(sink.count(AppEventKind::kHttpRequestHeaders), 1u);
+  EXPECT_EQ(uri, "/normalized uri");
+  EXPECT_EQ(ua, "Mozilla/1.0");
+  EXPECT_EQ(host, "ex");  // the cut line is kept as it is
+  EXPECT_EQ(sink.count(AppEventKind::kHttpRequestComplete), 1u);
+  // Closing again, or a close with nothing (or only CR/LF) pending, emits nothing.
+  p.on_close(kReq, &sink);
+  HttpParser q(limits, counters);
+  q.feed(kReq, bytes("\r\n"), &sink);
+  q.on_close(kReq, &sink);
+  EXPECT_EQ(sink.count(AppEventKind::kHttpRequestHeaders), 1u);
+  EXPECT_EQ(counters.http_head_cut_by_close, 1u);
+}
+
 }  // namespace
 }  // namespace picket::app

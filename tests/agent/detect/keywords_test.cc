@@ -85,6 +85,8 @@ const std::vector<Case>& cases() {
       {"isdataat_negated", R"(content:"a"; isdataat:!1,relative;)", tcp_packet("xa"), tcp_packet("ab")},
       {"byte_test", R"(content:"L"; byte_test:2,>,1000,0,relative;)", tcp_packet("L\x10\x01"), tcp_packet("L\x01\x01")},
       {"byte_test_string", R"(byte_test:3,=,123,1,string,dec;)", tcp_packet("x123"), tcp_packet("x124")},
+      {"byte_test_string_all_digits", R"(content:"len="; byte_test:0,>,1000,0,string,dec,relative;)",
+       tcp_packet("len=123456;"), tcp_packet("len=999;")},
       {"byte_jump", R"(content:"J"; byte_jump:1,0,relative; content:"Z"; within:1;)", tcp_packet("J\x02..Z"),
        tcp_packet("J\x03..Z")},
       {"byte_extract", R"(byte_extract:1,0,len; content:"P"; offset:1; content:"Q"; distance:len; within:1;)",

@@ -94,6 +94,10 @@ TEST(Parser, ErrorsCarryFileLineSidAndReason) {
   EXPECT_FALSE(parse(R"(alert tcp any any -> any any (nocase; sid:1;))"));
   EXPECT_FALSE(parse(R"(alert tcp any any -> any any (sid:1; sid:2;))"));
   EXPECT_FALSE(parse(R"(alert tcp any any -> any any (xbits:set,a,track ip_src; sid:1;))"));
+  // A byte count of 0 reads every leading digit, so it needs `string`.
+  EXPECT_TRUE(parse(R"(alert tcp any any -> any any (byte_test:0,>,10,0,string,dec; sid:1;))"));
+  EXPECT_FALSE(parse(R"(alert tcp any any -> any any (byte_test:0,>,10,0; sid:1;))"));
+  EXPECT_FALSE(parse(R"(alert tcp any any -> any any (byte_jump:0,0; sid:1;))"));
 }
 
 TEST(Parser, OptionsSplitOnUnescapedSemicolonOnly) {

@@ -22,8 +22,12 @@ struct Collect : StreamSink {
   int closes[2] = {0, 0};
   uint64_t next_off[2] = {0, 0};
   bool offsets_ok = true;
+  decode::Packet last;  // the packet that released the last data (its spans are not kept)
   void on_data(flow::Flow&, flow::Direction d, std::span<const uint8_t> b, uint64_t off,
-               const decode::Packet&) override {
+               const decode::Packet& p) override {
+    last = p;
+    last.raw = last.payload = last.l4_header = last.ip_header = last.ip_options = last.tcp_options = {};
+    last.link_prefix = {};
     int i = flow::dir_index(d);
     if (off < next_off[i]) offsets_ok = false;
     next_off[i] = off + b.size();
@@ -146,6 +150,14 @@ TEST(Reassembly, FlowEndFlushesHoles) {
   h.flows.flush();
   EXPECT_EQ(h.sink.data[0], "DEF");
   EXPECT_EQ(h.sink.gaps[0], 1);
+  // No real packet released it: a pseudo packet of the flow (client -> server, no pcap_cnt) did.
+  EXPECT_TRUE(h.sink.last.is_tcp());
+  EXPECT_EQ(h.sink.last.proto, decode::kProtoTcp);
+  EXPECT_EQ(h.sink.last.pcap_cnt, 0u);
+  EXPECT_EQ(h.sink.last.sp, 40006);
+  EXPECT_EQ(h.sink.last.dp, 80);
+  EXPECT_EQ(h.sink.last.ip_version, 4);
+  EXPECT_EQ(h.sink.last.ts_us, h.ts);
 }
 
 TEST(Reassembly, DepthAndMemcap) {
@@ -209,6 +221,57 @@ TEST(Reassembly, SequenceWrap) {
   h.feed(c.at(true, 8, tp::str("89abcdefghij")));
   h.feed(c.at(true, 0, tp::str("01234567")));
   EXPECT_EQ(h.sink.data[0], "0123456789abcdefghij");
+}
+
+// Split (four-way) handshake: SYN from the client, a SYN (no ACK) from the server, the client's SYN/ACK,
+// the server's ACK. Both sides announced their sequence number, so the stream is reassembled; a lone
+// SYN from each side without any data delivers nothing.
+TEST(Reassembly, SplitFourWayHandshake) {
+  tp::TcpConv c("1.1.1.1", 12345, "2.2.2.2", 80, 1000, 7000);
+  Harness h;
+  h.feed(c.pkt(true, tp::TcpConv::SYN, 1000, 0, {}));
+  h.feed(c.pkt(false, tp::TcpConv::SYN, 7000, 0, {}));
+  h.feed(c.pkt(true, tp::TcpConv::SYN | tp::TcpConv::ACK, 1000, 7001, {}));
+  h.feed(c.pkt(false, tp::TcpConv::ACK, 7001, 1001, {}));
+  h.feed(c.pkt(true, tp::TcpConv::ACK, 1001, 7001, tp::str("EVIL")));
+  h.feed(c.pkt(false, tp::TcpConv::ACK, 7001, 1005, tp::str("ok")));
+  EXPECT_EQ(h.sink.data[0], "EVIL");
+  EXPECT_EQ(h.sink.data[1], "ok");
+  EXPECT_EQ(h.r.stats().untracked, 0u);
+  // Without the server's SYN (and without async-oneside) the flow is still not reassembled.
+  tp::TcpConv d("1.1.1.1", 12346, "2.2.2.2", 80, 1000, 7000);
+  Harness strict;
+  strict.feed(d.pkt(true, tp::TcpConv::SYN, 1000, 0, {}));
+  strict.feed(d.pkt(false, tp::TcpConv::ACK, 7001, 1001, {}));
+  strict.feed(d.pkt(true, tp::TcpConv::ACK, 1001, 7001, tp::str("EVIL")));
+  EXPECT_EQ(strict.sink.data[0], "");
+  EXPECT_EQ(strict.r.stats().untracked, 1u);
+}
+
+// stream.midstream: a flow whose SYN was missed, first seen at the SYN/ACK, is reassembled both ways;
+// without stream.midstream it is not.
+TEST(Reassembly, MidstreamPickupAtSynAck) {
+  tp::TcpConv c("10.16.1.11", 54186, "82.165.177.154", 80);
+  auto hs = c.handshake();
+  Bytes req = c.data(true, "GET / HTTP/1.1\r\n\r\n");
+  Bytes resp = c.data(false, "HTTP/1.1 200 OK\r\n\r\n");
+  flow::FlowConfig fc;
+  fc.midstream = true;
+  StreamConfig sc;
+  sc.midstream = true;
+  Harness on(sc, fc);
+  on.feed(hs[1]);  // SYN/ACK first
+  on.feed(hs[2]);
+  on.feed(req);
+  on.feed(resp);
+  EXPECT_EQ(on.sink.data[0], "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(on.sink.data[1], "HTTP/1.1 200 OK\r\n\r\n");
+  Harness off;
+  off.feed(hs[1]);
+  off.feed(hs[2]);
+  off.feed(req);
+  EXPECT_EQ(off.sink.data[0], "");
+  EXPECT_EQ(off.r.stats().untracked, 1u);
 }
 
 }  // namespace

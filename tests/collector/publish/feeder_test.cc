@@ -1,0 +1,93 @@
+// Tests collector/publish/feeder.cc against a store held by another writer: while a second connection
+// holds store.db's write lock past the busy timeout, the feeder keeps the batch in the journal and retries
+// (it neither fails nor exits); once the lock is released every alert and the expected incident arrive.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
+
+#include "collector/ingest/journal.h"
+#include "collector/publish/feeder.h"
+#include "collector/store/sqlite_store.h"
+#include "tests/collector/publish/scenario_alerts.h"
+#include "tests/support/process.h"
+
+namespace picket::collector::publish {
+namespace {
+
+const std::string kScanLogin = "correlation:df0c360a-9291-4f98-b67e-5d7cc6f31a48";
+
+template <typename F>
+bool wait_for(F&& done, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+TEST(JournalFeeder, RetriesWhileAnotherWriterHoldsTheStore) {
+  test::TempDir dir;
+  const std::string jdir = dir.file("journal");
+  const std::string db = dir.file("store.db");
+  auto alerts = scenario::alerts();
+  {
+    auto journal = Journal::open({.dir = jdir});
+    ASSERT_TRUE(journal) << journal.error().format();
+    StreamId id;
+    id.key.fill(7);
+    id.epoch.fill(1);
+    std::string bytes;
+    for (const auto& a : alerts) {
+      a.alert.SerializeToString(&bytes);
+      (*journal)->append(id, a.alert.seq(), a.alert.event_time_us(),
+                         std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    }
+    ASSERT_TRUE((*journal)->commit().ok());
+  }
+  auto st = store::open_sqlite({.path = db, .busy_timeout_ms = 100});
+  ASSERT_TRUE(st) << st.error().format();
+
+  // Another process's writer takes the write lock and keeps it.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  correlate::RuleSet rules;
+  Diagnostics diag;
+  correlate::load_rule_path(std::string(PICKET_SOURCE_DIR) + "/rules/correlation", &rules, &diag);
+  correlate::validate_rule_set(&rules, &diag);
+  correlate::Engine engine(std::move(rules));
+  health::HealthMonitor health;
+  Pipeline pipeline(**st, engine, health, {});
+  JournalFeeder feeder(jdir, nullptr, pipeline);
+  ASSERT_TRUE(feeder.start().ok());
+  EXPECT_TRUE(wait_for([&] { return feeder.stats().store_retries >= 2; }, 60)) << "the feeder retries";
+  EXPECT_FALSE(feeder.failed());
+
+  auto reader = store::open_sqlite({.path = db, .read_only = true});
+  ASSERT_TRUE(reader) << reader.error().format();
+  EXPECT_TRUE((*reader)->query_alerts({}).value().empty()) << "nothing committed while the lock is held";
+
+  sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(blocker);
+  EXPECT_TRUE(wait_for([&] { return (*reader)->query_alerts({}).value().size() == alerts.size(); }, 120))
+      << "every alert arrives once the lock is released";
+  EXPECT_TRUE(wait_for(
+      [&] {
+        auto incidents = (*reader)->query_incidents({});
+        if (!incidents) return false;
+        for (const auto& inc : *incidents) {
+          if (inc.rule_id() == kScanLogin) return true;
+        }
+        return false;
+      },
+      60))
+      << "and the scan -> brute force -> login incident";
+  EXPECT_FALSE(feeder.failed());
+  feeder.stop();
+}
+
+}  // namespace
+}  // namespace picket::collector::publish
