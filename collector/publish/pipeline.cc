@@ -200,17 +200,24 @@ Status Pipeline::drain_inbox(int64_t now_us) {
     info.last_seen_us = std::max(info.last_seen_us, p.received_us);
     info.dirty = true;
   }
-  if (!raised.empty()) {
-    std::vector<IncomingAlert> batch;
-    for (auto& h : raised) {
-      spdlog::warn("health: {}: {}", h.agent, h.alert.rule().title());
-      batch.push_back({.agent_key = h.agent_key, .epoch = std::string(health::health_epoch()),
-                       .received_us = now_us, .alert = std::move(h.alert)});
-    }
-    stats_.health_alerts += batch.size();
-    if (Status s = process(batch, now_us); !s) return s;
-  }
+  // Also retries health alerts a busy or failing store refused at an earlier tick.
+  if (Status s = store_health(raised, now_us); !s) return s;
   return flush_agents();
+}
+
+Status Pipeline::store_health(std::vector<health::HealthAlert>& raised, int64_t now_us) {
+  for (auto& h : raised) {
+    spdlog::warn("health: {}: {}", h.agent, h.alert.rule().title());
+    health_pending_.push_back({.agent_key = h.agent_key, .epoch = std::string(health::health_epoch()),
+                               .received_us = now_us, .alert = std::move(h.alert)});
+    ++stats_.health_alerts;
+  }
+  raised.clear();
+  if (health_pending_.empty()) return {};
+  // A failed process() rolled back: the alerts stay pending and the next tick offers the same batch again.
+  if (Status s = process(health_pending_, now_us); !s) return s;
+  health_pending_.clear();
+  return {};
 }
 
 Status Pipeline::tick(int64_t now_us) {
@@ -219,16 +226,7 @@ Status Pipeline::tick(int64_t now_us) {
     last_health_us_ = now_us;
     std::vector<health::HealthAlert> raised;
     health_.check(now_us, &raised);
-    if (!raised.empty()) {
-      std::vector<IncomingAlert> batch;
-      for (auto& h : raised) {
-        spdlog::warn("health: {}: {}", h.agent, h.alert.rule().title());
-        batch.push_back({.agent_key = h.agent_key, .epoch = std::string(health::health_epoch()),
-                         .received_us = now_us, .alert = std::move(h.alert)});
-      }
-      stats_.health_alerts += batch.size();
-      if (Status s = process(batch, now_us); !s) return s;
-    }
+    if (Status s = store_health(raised, now_us); !s) return s;
   }
   if (now_us - last_state_us_ >= opt_.state_interval_us) {
     if (Status s = save_state(); !s) return s;

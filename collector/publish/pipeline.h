@@ -110,6 +110,8 @@ class Pipeline {
   void publish_committed(std::vector<IncomingAlert>* batch);
   Status flush_agents();
   Status drain_inbox(int64_t now_us);
+  // Stores the raised health alerts with any that an earlier tick could not store; kept until stored.
+  Status store_health(std::vector<health::HealthAlert>& raised, int64_t now_us);
 
   struct Posted {
     std::string key;
@@ -132,6 +134,7 @@ class Pipeline {
   int64_t last_state_us_ = 0, last_health_us_ = 0, last_retention_us_ = 0;
   PipelineStats stats_;
   std::vector<bool> fresh_;                              // per alert of the batch: new in the store
+  std::vector<IncomingAlert> health_pending_;            // health alerts raised, not yet stored
   std::vector<v1::Incident> pending_;                    // incident changes not yet committed/published
   std::unordered_map<std::string, size_t> pending_index_;  // incident id -> index in pending_
 };

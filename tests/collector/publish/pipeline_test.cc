@@ -3,6 +3,8 @@
 // restart in the middle of a window still yields the incident, and a silent agent is reported.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <fstream>
 #include <set>
 #include <thread>
@@ -32,8 +34,8 @@ correlate::RuleSet bundled_rules() {
 
 // One collector instance over a store file: engine, health, pipeline.
 struct Collector {
-  explicit Collector(const std::string& db, health::HealthOptions ho = {})
-      : store(std::move(store::open_sqlite({.path = db}).value())),
+  explicit Collector(const std::string& db, health::HealthOptions ho = {}, int busy_timeout_ms = 10'000)
+      : store(std::move(store::open_sqlite({.path = db, .busy_timeout_ms = busy_timeout_ms}).value())),
         engine(bundled_rules()),
         health(ho),
         pipeline(*store, engine, health, {}) {
@@ -171,6 +173,35 @@ TEST(Pipeline, SilentAgentReportedWithinConfiguredTime) {
   EXPECT_EQ((*health)[0].agent, "web-01");
   EXPECT_EQ((*health)[0].agent_key, kKey);
   EXPECT_EQ((*health)[0].alert.rule().severity(), 1u);
+  EXPECT_EQ(c.pipeline.stats().health_alerts, 1u);
+}
+
+TEST(Pipeline, HealthAlertRaisedWhileTheStoreIsBusyIsStoredLater) {
+  test::TempDir dir;
+  constexpr int64_t kSec = 1'000'000;
+  Collector c(dir.file("store.db"), {.silence_us = 90 * kSec}, 100);
+  const int64_t t0 = scenario::kStartUs;
+  ASSERT_TRUE(c.pipeline.start(t0).ok());
+  auto s = scenario::alerts();
+  auto b = batch(s, 0, 1);
+  b[0].received_us = t0;
+  ASSERT_TRUE(c.pipeline.process(b, t0).ok());
+  // Another writer holds the store while the agent falls silent: the tick fails, the alert is kept.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("store.db").c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_FALSE(c.pipeline.tick(t0 + 92 * kSec).ok());
+  EXPECT_FALSE(c.pipeline.tick(t0 + 93 * kSec).ok());
+  sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(blocker);
+  EXPECT_TRUE(c.store->query_alerts({.rule = "health:*"}).value().empty());
+  // The next tick stores it, once (the monitor does not raise it again, and the retry is one batch).
+  ASSERT_TRUE(c.pipeline.tick(t0 + 94 * kSec).ok());
+  ASSERT_TRUE(c.pipeline.tick(t0 + 96 * kSec).ok());
+  auto health = c.store->query_alerts({.rule = "health:agent-silent"});
+  ASSERT_TRUE(health.ok());
+  ASSERT_EQ(health->size(), 1u);
+  EXPECT_EQ((*health)[0].agent_key, kKey);
   EXPECT_EQ(c.pipeline.stats().health_alerts, 1u);
 }
 
