@@ -117,6 +117,7 @@ class PipelineService : public Service {
     }
     feeder_ = std::make_unique<publish::JournalFeeder>(ingest_.journal().dir(), &ingest_.journal(), *pipeline_, 2000,
                                                        s.get_size("ingest.journal-retain-size"));
+    feeder_->set_nice(static_cast<int>(s.get_int("store.feeder-nice")));
     if (Status fs = feeder_->start(); !fs) return fs;
     control_ = std::make_unique<ControlToPipeline>(*pipeline_);
     ingest_.set_control_listener(control_.get());

@@ -1,9 +1,13 @@
 #include "collector/publish/feeder.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "collector/ingest/journal.h"
 
@@ -34,6 +38,10 @@ FeederStats JournalFeeder::stats() const {
 }
 
 void JournalFeeder::run() {
+  // Linux: PRIO_PROCESS with a thread id sets that thread's nice value only. Raising it needs no privilege.
+  if (nice_ != 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_) != 0) {
+    spdlog::warn("store feeder: cannot set nice {}: {}", nice_, std::strerror(errno));
+  }
   JournalReader reader(dir_, "store", live_);
   std::vector<JournalRecord> records;
   std::vector<IncomingAlert> batch;

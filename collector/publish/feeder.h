@@ -48,6 +48,9 @@ class JournalFeeder {
   JournalFeeder(const JournalFeeder&) = delete;
   JournalFeeder& operator=(const JournalFeeder&) = delete;
 
+  // The feeder thread's nice value (0..19), set before start(): a higher value lets ingest and its Acks
+  // take the CPU first while the store fills behind the durable journal (config store.feeder-nice).
+  void set_nice(int nice) { nice_ = nice; }
   Status start();
   void stop();
   bool failed() const { return failed_.load(); }
@@ -60,6 +63,7 @@ class JournalFeeder {
   Pipeline& pipeline_;
   size_t batch_;
   uint64_t retain_bytes_;
+  int nice_ = 0;
   std::thread thread_;
   std::atomic<bool> stop_{false}, failed_{false};
   std::atomic<uint64_t> records_{0}, bad_{0}, batches_{0}, pruned_{0}, retries_{0};

@@ -13,6 +13,10 @@ void add_store_keys(config::Schema& s) {
          .help = "delete the oldest alerts while the store is larger than this (0: no limit)"});
   s.add({.key = "store.retention.interval", .type = Type::kDuration, .default_value = "10m",
          .help = "how often retention runs"});
+  s.add({.key = "store.feeder-nice", .type = Type::kInt, .default_value = "10",
+         .help = "nice value of the thread that fills the store from the journal: ingest and acknowledgements "
+                 "get the CPU first, the store catches up behind the (already durable) journal; 0: same priority",
+         .min = 0, .max = 19});
 }
 
 StoreOptions store_options(const config::Settings& settings) {

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "collector/ingest/journal.h"
@@ -86,6 +90,48 @@ TEST(JournalFeeder, RetriesWhileAnotherWriterHoldsTheStore) {
       60))
       << "and the scan -> brute force -> login incident";
   EXPECT_FALSE(feeder.failed());
+  feeder.stop();
+}
+
+// The nice value (field 19 of /proc/self/task/TID/stat) of every thread of this process.
+std::vector<int> thread_nice_values() {
+  std::vector<int> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream f(e.path() / "stat");
+    std::string line;
+    std::getline(f, line);
+    auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {
+      if (i == 19) out.push_back(std::stoi(field));
+    }
+  }
+  return out;
+}
+
+TEST(JournalFeeder, RunsAtTheConfiguredNiceValue) {
+  test::TempDir dir;
+  const std::string jdir = dir.file("journal");
+  ASSERT_TRUE(Journal::open({.dir = jdir}));
+  auto st = store::open_sqlite({.path = dir.file("store.db")});
+  ASSERT_TRUE(st) << st.error().format();
+  correlate::Engine engine(correlate::RuleSet{});
+  health::HealthMonitor health;
+  Pipeline pipeline(**st, engine, health, {});
+  JournalFeeder feeder(jdir, nullptr, pipeline);
+  auto before = thread_nice_values();
+  ASSERT_EQ(std::count(before.begin(), before.end(), 7), 0);
+  feeder.set_nice(7);
+  ASSERT_TRUE(feeder.start().ok());
+  EXPECT_TRUE(wait_for(
+      [&] {
+        auto now = thread_nice_values();
+        return std::count(now.begin(), now.end(), 7) == 1;
+      },
+      30))
+      << "one thread (the feeder) runs at nice 7";
   feeder.stop();
 }
 
