@@ -140,6 +140,7 @@ void setup_agents(CLI::App& app, int* exit_code) {
   add->add_option("PUBKEY", args->key, "the agent's CURVE public key, or its .pub file")->required();
   add->add_option("--label", args->labels, "organisation label KEY=VALUE (repeatable)")
       ->type_name("KEY=VALUE")
+      ->allow_extra_args(false)  // one value per --label: `--label a=b NAME` leaves NAME a positional
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_file_options(add, args.get());
   add->callback([exit_code, args] { *exit_code = edit(*args, "add"); });

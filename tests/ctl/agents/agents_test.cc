@@ -13,6 +13,28 @@ RunResult ctl(std::vector<std::string> args) {
   return run(args);
 }
 
+// A Z85 key may start with '-' (1 in 85): `agents add NAME KEY`, as picket-agent-enroll prints it, must still
+// take it as PUBKEY, wherever the options stand.
+TEST(Agents, KeyStartingWithDashIsThePubkey) {
+  TempDir tmp;
+  const std::string file = tmp.file("agents.yaml");
+  std::string dash;
+  for (int i = 0; i < 100000 && dash.empty(); ++i) {
+    std::string k = transport::generate_key_pair()->public_z85;
+    if (k[0] == '-') dash = k;
+  }
+  ASSERT_FALSE(dash.empty());
+  RunResult add = ctl({"agents", "add", "web01", dash, "--label", "ministry=finance", "--keys-file", file});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  RunResult first = ctl({"agents", "add", "--keys-file", file, "web02", "--label", "a=b", dash});
+  EXPECT_EQ(first.exit_code, 1) << "the same key is already web01's: " << first.err;
+  EXPECT_NE(first.err.find("already enrolled as agent 'web01'"), std::string::npos) << first.err;
+  auto list = collector::load_allow_list(file);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->agents.size(), 1u);
+  EXPECT_EQ(list->agents[0].key, dash);
+}
+
 TEST(Agents, AddReEnrollRevokeList) {
   TempDir tmp;
   const std::string file = tmp.file("agents.yaml");
