@@ -103,9 +103,9 @@ TEST(CaptureLive, BadInterfaceAndFilterAreErrors) {
   EXPECT_NE(bogus.error().format().find("picket-no-such-if0"), std::string::npos);
 }
 
-// Child process: private network namespace, lo up, capture UDP sent to 127.0.0.1. Exit codes: 0 ok,
-// 77 skip (not permitted), others fail.
-int live_child() {
+// In a child process: enters a private network namespace and brings its lo up. Returns 0 with a UDP socket
+// in *sock, 77 when unshare is not permitted (skip), 10/11 when lo cannot be brought up.
+int enter_netns_with_lo(int* sock) {
   if (unshare(CLONE_NEWNET) != 0) return 77;
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   ifreq ifr{};
@@ -113,6 +113,32 @@ int live_child() {
   if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) return 10;
   ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
   if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) return 11;
+  *sock = s;
+  return 0;
+}
+
+// Runs `child` in a forked process and returns its exit code (-1 when it did not exit normally).
+int run_child(int (*child)()) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) _exit(child());
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// Exit code 77 from a namespace child: skipped outside CI, a failure under CI (it runs as root).
+#define SKIP_OR_FAIL_WITHOUT_NETNS(code)                                                        \
+  if ((code) == 77) {                                                                          \
+    if (picket::test::in_ci()) FAIL() << "unshare(CLONE_NEWNET) not permitted, and CI runs as root"; \
+    GTEST_SKIP() << "unshare(CLONE_NEWNET) not permitted here";                                \
+  }
+
+// Child process: private network namespace, lo up, capture UDP sent to 127.0.0.1. Exit codes: 0 ok,
+// 77 skip (not permitted), others fail.
+int live_child() {
+  int s = -1;
+  if (int e = enter_netns_with_lo(&s); e != 0) return e;
   // A bad filter is a config error naming capture.bpf.
   auto bad = open_live(LiveOptions{.interface = "lo", .bpf = "udp and and"});
   if (bad.ok() || bad.error().format().find("capture.bpf") == std::string::npos) return 12;
@@ -151,17 +177,8 @@ int live_child() {
 }
 
 TEST(CaptureLive, LoopbackInPrivateNamespace) {
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) _exit(live_child());
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  int code = WEXITSTATUS(status);
-  if (code == 77) {
-    if (picket::test::in_ci()) FAIL() << "unshare(CLONE_NEWNET) not permitted, and CI runs as root";
-    GTEST_SKIP() << "unshare(CLONE_NEWNET) not permitted here";
-  }
+  int code = run_child(live_child);
+  SKIP_OR_FAIL_WITHOUT_NETNS(code);
   EXPECT_EQ(code, 0) << "live capture child failed at step " << code;
 }
 
@@ -170,13 +187,8 @@ TEST(CaptureLive, LoopbackInPrivateNamespace) {
 // (pcap_stats ps_drop): this is the number picket-agent puts in its heartbeats (Counters.capture_drops).
 // Exit codes: 0 ok, 77 skip, others fail.
 int drops_child() {
-  if (unshare(CLONE_NEWNET) != 0) return 77;
-  int s = socket(AF_INET, SOCK_DGRAM, 0);
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-  if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) return 10;
-  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-  if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) return 11;
+  int s = -1;
+  if (int e = enter_netns_with_lo(&s); e != 0) return e;
   auto src = open_live(LiveOptions{.interface = "lo", .bpf = "udp dst port 9999", .snaplen = 2048,
                                    .promisc = false, .buffer_size = 256 << 10, .immediate = false,
                                    .timeout_ms = 50});
@@ -208,17 +220,8 @@ int drops_child() {
 }
 
 TEST(CaptureLive, KernelDropsAreCounted) {
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) _exit(drops_child());
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  int code = WEXITSTATUS(status);
-  if (code == 77) {
-    if (picket::test::in_ci()) FAIL() << "unshare(CLONE_NEWNET) not permitted, and CI runs as root";
-    GTEST_SKIP() << "unshare(CLONE_NEWNET) not permitted here";
-  }
+  int code = run_child(drops_child);
+  SKIP_OR_FAIL_WITHOUT_NETNS(code);
   EXPECT_EQ(code, 0) << "capture drops child failed at step " << code;
 }
 
