@@ -118,10 +118,15 @@ std::string render_incident_line(const v1::Incident& inc, bool colour) {
   out += "  " + eve::format_timestamp(inc.first_seen_us()) + " .. " + eve::format_timestamp(inc.last_seen_us());
   std::string agents;
   for (const auto& a : inc.agents()) agents += (agents.empty() ? "" : ",") + a;
-  if (!agents.empty()) out += "  agents=" + agents;
+  // The lists name at most the collector's correlate.max-listed; the counts say how many there are.
+  auto more = [](int listed, uint32_t count) {
+    return count > static_cast<uint32_t>(listed) ? " (+" + std::to_string(count - static_cast<uint32_t>(listed)) + " more)"
+                                                  : std::string();
+  };
+  if (!agents.empty()) out += "  agents=" + agents + more(inc.agents_size(), inc.agent_count());
   std::string orgs;
   for (const auto& o : inc.orgs()) orgs += (orgs.empty() ? "" : ";") + o;
-  if (!orgs.empty()) out += "  orgs=" + orgs;
+  if (!orgs.empty()) out += "  orgs=" + orgs + more(inc.orgs_size(), inc.org_count());
   if (inc.members_size()) out += "  members=" + std::to_string(inc.members_size());
   if (colour) out += "\033[0m";
   return out;

@@ -23,10 +23,12 @@ namespace picket::app {
 struct HttpTx;
 struct DnsMessage;
 class TlsParser;
+struct PgsqlTx;
+struct DhcpMessage;
 
 enum class AppEventKind : uint8_t {
   kProtocolDetected,      // proto decided (AppState only); `proto` says which, kUnknown when it gave up
-  kHttpRequestHeaders,    // request line + headers complete (to_server)
+  kHttpRequestHeaders,    // request line + headers complete (to_server); HTTP/2 streams too (proto kHttp2)
   kHttpRequestBody,       // a decoded request body chunk in `data` (only the part kept under the limit)
   kHttpRequestComplete,   // request finished (body included)
   kHttpResponseHeaders,   // status line + headers complete (to_client)
@@ -37,6 +39,9 @@ enum class AppEventKind : uint8_t {
   kTlsServerHello,        // `tls` has server_hello() filled (JA3S, version)
   kTlsCertificate,        // `tls` has certificate() filled (first certificate of the chain)
   kTlsHandshakeDone,      // both sides switched to encrypted records (log the tls event now)
+  kPgsqlRequest,          // a PostgreSQL frontend message parsed (`pgsql`, to_server)
+  kPgsqlResponse,         // the backend's answer to `pgsql` is complete (log it now)
+  kDhcpMessage,           // one DHCP datagram parsed (`dhcp`); a request (op 1) or a reply (op 2)
 };
 
 struct AppEvent {
@@ -46,6 +51,8 @@ struct AppEvent {
   const HttpTx* http = nullptr;      // HTTP events
   const DnsMessage* dns = nullptr;   // kDnsMessage
   const TlsParser* tls = nullptr;    // TLS events
+  const PgsqlTx* pgsql = nullptr;    // PostgreSQL events
+  const DhcpMessage* dhcp = nullptr; // kDhcpMessage
   std::string_view data;             // body chunk events
 };
 

@@ -46,6 +46,16 @@ void AppState::decide(AppProto p, AppEventSink* sink, Direction dir) {
     case AppProto::kSsh: ++counters_.detect_ssh; break;
     case AppProto::kSmtp: ++counters_.detect_smtp; break;
     case AppProto::kFtp: ++counters_.detect_ftp; break;
+    case AppProto::kHttp2:
+      ++counters_.detect_http2;
+      http2_ = std::make_unique<Http2Parser>(limits_, counters_);
+      break;
+    case AppProto::kPgsql:
+      ++counters_.detect_pgsql;
+      pgsql_ = std::make_unique<PgsqlParser>(limits_, counters_);
+      break;
+    case AppProto::kLlmnr: ++counters_.detect_llmnr; break;  // UDP only (on_datagram)
+    case AppProto::kDhcp: ++counters_.detect_dhcp; break;
     case AppProto::kUnknown: ++counters_.detect_unknown; break;
   }
   if (sink != nullptr) {
@@ -63,6 +73,10 @@ void AppState::dispatch(Direction dir, std::span<const uint8_t> data, AppEventSi
     tls_->feed(ld, data, out(sink));
   } else if (dns_tcp_) {
     dns_tcp_->feed(ld, data, out(sink));
+  } else if (http2_) {
+    http2_->feed(ld, data, out(sink));
+  } else if (pgsql_) {
+    pgsql_->feed(ld, data, out(sink));
   }
 }
 
@@ -80,11 +94,11 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
   }
   pend.append(reinterpret_cast<const char*>(data.data()), data.size());
   auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pend.data()), pend.size());
-  Probe p = probe_tcp(dir, bytes, server_port_);
+  Probe p = enabled(probe_tcp(dir, bytes, server_port_, limits_.dns_detection_ports));
   if (p.proto == AppProto::kUnknown && midstream_ && pending_[1 - d].empty()) {
     // Midstream, and the other side has sent nothing yet: this side may be the server.
     Direction other = dir == Direction::kToServer ? Direction::kToClient : Direction::kToServer;
-    Probe r = probe_tcp(other, bytes, 0);
+    Probe r = enabled(probe_tcp(other, bytes, 0, limits_.dns_detection_ports));
     if (r.proto != AppProto::kUnknown) {
       reversed_ = true;
       ++counters_.detect_reversed;
@@ -99,7 +113,7 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
     auto dead = [&](int k) {
       if (pending_[k].empty()) return false;
       auto b = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(pending_[k].data()), pending_[k].size());
-      Probe q = probe_tcp(static_cast<Direction>(k), b, server_port_);
+      Probe q = enabled(probe_tcp(static_cast<Direction>(k), b, server_port_, limits_.dns_detection_ports));
       return q.proto == AppProto::kUnknown && (!q.need_more || pending_[k].size() >= limits_.detect_max_bytes);
     };
     if (give_up_dir && dead(1 - d) ) {
@@ -126,32 +140,68 @@ void AppState::on_data(Direction dir, std::span<const uint8_t> data, AppEventSin
 void AppState::on_close(Direction dir, AppEventSink* sink) {
   if (!detect_done_) return;  // nothing recognisable arrived; detection stays open for the other side
   if (http_) http_->on_close(logical(dir), out(sink));
+  if (http2_) http2_->on_close(logical(dir), out(sink));
+  if (pgsql_) pgsql_->on_close(logical(dir), out(sink));
 }
 
 void AppState::on_gap(Direction dir) {
   gap_[dir_index(dir)] = true;
   if (http_) http_->on_gap(logical(dir));
+  if (http2_) http2_->on_gap(logical(dir));
+  if (pgsql_) pgsql_->on_gap(logical(dir));
+}
+
+const HttpTx* AppState::http_tx(uint64_t id) const {
+  if (http_) {
+    for (const HttpTx& t : http_->transactions()) {
+      if (t.id == id) return &t;
+    }
+  }
+  if (http2_) {
+    for (const HttpTx& t : http2_->transactions()) {
+      if (t.id == id) return &t;
+    }
+  }
+  return nullptr;
+}
+
+Probe AppState::enabled(Probe p) const {
+  // A protocol switched off in the configuration (app.<proto>.enabled) is never detected.
+  if ((p.proto == AppProto::kHttp2 && !limits_.http2_enabled) || (p.proto == AppProto::kPgsql && !limits_.pgsql_enabled)) {
+    p.proto = AppProto::kUnknown;
+    p.need_more = false;
+  }
+  return p;
 }
 
 void AppState::on_datagram(Direction dir, std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,
                            AppEventSink* sink) {
   if (!detect_done_) {
-    Probe p = probe_udp(payload, src_port, dst_port);
+    Probe p = probe_udp(payload, src_port, dst_port, limits_.dns_detection_ports);
     if (p.proto == AppProto::kUnknown) {
       decide(AppProto::kUnknown, sink, dir);
       return;
     }
-    proto_ = p.proto;
+    proto_ = p.proto;  // kDns, kLlmnr or kDhcp: no stream parser, each datagram is parsed below
     detect_done_ = true;
-    ++counters_.detect_dns;
+    ++(proto_ == AppProto::kLlmnr ? counters_.detect_llmnr
+       : proto_ == AppProto::kDhcp ? counters_.detect_dhcp
+                                   : counters_.detect_dns);
     if (sink != nullptr) {
       AppEvent e{.kind = AppEventKind::kProtocolDetected, .dir = dir, .proto = proto_};
       sink->on_app_event(e);
     }
   }
-  if (proto_ != AppProto::kDns) return;
+  if (proto_ == AppProto::kDhcp) {
+    if (parse_dhcp(payload, counters_, dhcp_) && sink != nullptr) {
+      AppEvent e{.kind = AppEventKind::kDhcpMessage, .dir = dir, .proto = proto_, .dhcp = &dhcp_};
+      sink->on_app_event(e);
+    }
+    return;
+  }
+  if (proto_ != AppProto::kDns && proto_ != AppProto::kLlmnr) return;
   if (parse_dns(payload, limits_, counters_, dgram_) && sink != nullptr) {
-    AppEvent e{.kind = AppEventKind::kDnsMessage, .dir = dir, .proto = AppProto::kDns, .dns = &dgram_};
+    AppEvent e{.kind = AppEventKind::kDnsMessage, .dir = dir, .proto = proto_, .dns = &dgram_};
     sink->on_app_event(e);
   }
 }

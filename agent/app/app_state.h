@@ -27,8 +27,12 @@
 #include <string>
 
 #include "agent/app/app_event.h"
+#include "agent/app/detect.h"
+#include "agent/app/dhcp.h"
 #include "agent/app/dns.h"
 #include "agent/app/http.h"
+#include "agent/app/http2.h"
+#include "agent/app/pgsql.h"
 #include "agent/app/tls.h"
 #include "agent/app/types.h"
 
@@ -48,7 +52,8 @@ class AppState {
   void on_data(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
   void on_close(Direction dir, AppEventSink* sink);
   void on_gap(Direction dir);
-  // One UDP payload; detection runs on the first one (probe_udp), DNS payloads are parsed each time.
+  // One UDP payload; detection runs on the first one (probe_udp), DNS/LLMNR/DHCP payloads are parsed each
+  // time (kDnsMessage with proto kDns or kLlmnr, kDhcpMessage).
   void on_datagram(Direction dir, std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,
                    AppEventSink* sink);
 
@@ -60,6 +65,10 @@ class AppState {
   const HttpParser* http() const { return http_.get(); }
   const TlsParser* tls() const { return tls_.get(); }
   const DnsTcpParser* dns_tcp() const { return dns_tcp_.get(); }
+  const Http2Parser* http2() const { return http2_.get(); }
+  const PgsqlParser* pgsql() const { return pgsql_.get(); }
+  // The HTTP transaction with this id (HttpTx::id) still held by the HTTP/1 or HTTP/2 parser, or null.
+  const HttpTx* http_tx(uint64_t id) const;
   // The last DNS message from on_datagram (valid until the next call).
   const DnsMessage& last_datagram() const { return dgram_; }
 
@@ -71,6 +80,7 @@ class AppState {
   };
 
   void decide(AppProto p, AppEventSink* sink, Direction dir);
+  Probe enabled(Probe p) const;
   void dispatch(Direction dir, std::span<const uint8_t> data, AppEventSink* sink);
   // The parser's view: the flow direction, or its opposite on a reversed flow.
   Direction logical(Direction dir) const;
@@ -89,7 +99,10 @@ class AppState {
   std::unique_ptr<HttpParser> http_;
   std::unique_ptr<TlsParser> tls_;
   std::unique_ptr<DnsTcpParser> dns_tcp_;
+  std::unique_ptr<Http2Parser> http2_;
+  std::unique_ptr<PgsqlParser> pgsql_;
   DnsMessage dgram_;
+  DhcpMessage dhcp_;  // the last DHCP datagram (on_datagram)
 };
 
 }  // namespace picket::app

@@ -1,5 +1,9 @@
 #include "agent/app/detect.h"
 
+#include "agent/app/dhcp.h"
+#include "agent/app/http2.h"
+#include "agent/app/pgsql.h"
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -174,9 +178,11 @@ Match banner_220(std::string_view d, uint16_t port, AppProto* out) {
   return Match::kNo;
 }
 
-// DNS over TCP: a 2-byte length, then the message. On port 53 a plausible header is enough (as before);
-// elsewhere the whole first message must parse exactly (dns_message_shape), so we wait for all of it.
-Match dns_over_tcp(std::span<const uint8_t> data, bool to_server, uint16_t server_port) {
+// DNS over TCP: a 2-byte length, then the message. On a DNS detection port (53 by default) a plausible
+// header is enough; elsewhere the whole first message must parse exactly (dns_message_shape), so we wait
+// for all of it.
+Match dns_over_tcp(std::span<const uint8_t> data, bool to_server, uint16_t server_port,
+                  std::span<const PortRange> dns_ports) {
   if (data.size() < 14) {  // a prefix only while the bytes so far could start a DNS message
     if (data.size() >= 2 && ((size_t{data[0]} << 8) | data[1]) < 12) return Match::kNo;
     if (data.size() >= 6) {  // [2..3] id, [4..5] flags, [6..7] qdcount
@@ -191,14 +197,22 @@ Match dns_over_tcp(std::span<const uint8_t> data, bool to_server, uint16_t serve
   }
   size_t len = (size_t{data[0]} << 8) | data[1];
   if (len < 12 || !plausible_dns_header(data.subspan(2), to_server)) return Match::kNo;
-  if (server_port == 53) return Match::kYes;
+  if (port_in(dns_ports, server_port)) return Match::kYes;
   if (data.size() < 2 + len) return Match::kPrefix;
   return dns_message_shape(data.subspan(2, len)) ? Match::kYes : Match::kNo;
 }
 
 }  // namespace
 
-Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_port) {
+bool port_in(std::span<const PortRange> ranges, uint16_t port) {
+  for (const auto& r : ranges) {
+    if (r.contains(port)) return true;
+  }
+  return false;
+}
+
+Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_port,
+                std::span<const PortRange> dns_ports) {
   std::string_view d = as_sv(data);
   Probe p;
   if (d.empty()) {
@@ -217,23 +231,39 @@ Probe probe_tcp(Direction dir, std::span<const uint8_t> data, uint16_t server_po
     consider(starts(d, "EHLO ", true), AppProto::kSmtp);
     consider(starts(d, "HELO ", true), AppProto::kSmtp);
     consider(starts(d, "USER ", true), AppProto::kFtp);
+    consider(starts(d, kHttp2Preface), AppProto::kHttp2);
     if (p.proto == AppProto::kUnknown) consider(generic_request_line(d), AppProto::kHttp);
-    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, true, server_port), AppProto::kDns);
+    if (p.proto == AppProto::kUnknown) {
+      bool more = false;
+      if (pgsql_probe_to_server(data, &more)) consider(Match::kYes, AppProto::kPgsql);
+      if (more) prefix = true;
+    }
+    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, true, server_port, dns_ports), AppProto::kDns);
   } else {
     consider(starts(d, "HTTP/1."), AppProto::kHttp);
     consider(tls_record(d, 0x02, true), AppProto::kTls);
     AppProto banner = AppProto::kUnknown;
     Match bm = banner_220(d, server_port, &banner);
     consider(bm, banner);
-    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, false, server_port), AppProto::kDns);
+    if (p.proto == AppProto::kUnknown) consider(dns_over_tcp(data, false, server_port, dns_ports), AppProto::kDns);
   }
   if (p.proto == AppProto::kUnknown) p.need_more = prefix;
   return p;
 }
 
-Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port) {
+Probe probe_udp(std::span<const uint8_t> payload, uint16_t src_port, uint16_t dst_port,
+                std::span<const PortRange> dns_ports) {
   Probe p;
-  bool dns_port = src_port == 53 || dst_port == 53 || src_port == 5353 || dst_port == 5353;
+  bool dns_port = port_in(dns_ports, src_port) || port_in(dns_ports, dst_port) || src_port == 5353 ||
+                  dst_port == 5353;
+  if ((src_port == 5355 || dst_port == 5355) && payload.size() >= 12 && plausible_dns_header(payload, false)) {
+    p.proto = AppProto::kLlmnr;  // RFC 4795: DNS messages on port 5355
+    return p;
+  }
+  if ((src_port == 67 || src_port == 68) && (dst_port == 67 || dst_port == 68) && dhcp_shape(payload)) {
+    p.proto = AppProto::kDhcp;
+    return p;
+  }
   if (dns_port && payload.size() >= 12 && plausible_dns_header(payload, false)) {
     p.proto = AppProto::kDns;  // the well-known ports: a plausible header is enough (truncated messages too)
   } else if (dns_message_shape(payload)) {

@@ -68,6 +68,13 @@ struct HttpMessage {
   // Raw header lines after the start line, including the terminating blank line (http.header.raw).
   std::string_view header_block_raw() const;
   void clear();  // keeps capacity
+
+  // Copies and moves re-point the views (start_line, headers) into the new object's `head`.
+  HttpMessage() = default;
+  HttpMessage(const HttpMessage& o);
+  HttpMessage(HttpMessage&& o) noexcept;
+  HttpMessage& operator=(const HttpMessage& o);
+  HttpMessage& operator=(HttpMessage&& o) noexcept;
 };
 
 struct HttpTx {
@@ -80,6 +87,7 @@ struct HttpTx {
   std::string_view request_protocol;  // "HTTP/1.1"; "" for HTTP/0.9-style "GET /"
   std::string uri_normalized;
   std::string host;                   // normalised: lowercased, port and trailing dot removed
+  std::string authority;              // HTTP/2 :authority (host_raw points here when it is set)
   std::string_view host_raw;          // Host header value (or the absolute URI's authority) as sent
   // Status line parts, views into response.head.
   std::string_view response_protocol;
@@ -120,6 +128,14 @@ struct HttpTx {
   std::string_view http_start(Direction d) const { return message(d).head; }
 
   void clear();  // keeps capacity, for reuse
+
+  // Copies and moves re-point every view into the new object's own strings, so a copy outlives the
+  // parser's transaction (e.g. a pipeline keeping a finished transaction for later inspection).
+  HttpTx() = default;
+  HttpTx(const HttpTx& o);
+  HttpTx(HttpTx&& o) noexcept;
+  HttpTx& operator=(const HttpTx& o);
+  HttpTx& operator=(HttpTx&& o) noexcept;
 };
 
 class HttpParser {

@@ -10,6 +10,10 @@ std::string_view app_proto_name(AppProto p) {
     case AppProto::kSsh: return "ssh";
     case AppProto::kSmtp: return "smtp";
     case AppProto::kFtp: return "ftp";
+    case AppProto::kHttp2: return "http2";
+    case AppProto::kPgsql: return "pgsql";
+    case AppProto::kLlmnr: return "llmnr";
+    case AppProto::kDhcp: return "dhcp";
     case AppProto::kUnknown: break;
   }
   return "";

@@ -1,5 +1,9 @@
 #include "agent/cmd/agent_schema.h"
 
+#include "agent/app/app_config.h"
+#include "agent/flow/flow_table.h"
+#include "agent/stream/reassembly.h"
+
 #include "agent/transport/transport_keys.h"
 #include "agent/host/host_config.h"
 
@@ -31,6 +35,12 @@ config::Schema build_agent_schema() {
   yara::add_yara_keys(s);  // yara.*, files.*, fim.*: YARA rules, watched paths, FIM
   detect::add_detect_keys(s);  // vars.*-groups.*, classification-file, detect.rule-files
   return s;
+}
+
+Status check_network_settings(const config::Settings& settings) {
+  if (Status fs = flow::check_flow_settings(settings); !fs) return fs;
+  if (Status as = app::check_app_settings(settings); !as) return as;
+  return stream::check_stream_settings(settings);
 }
 
 }  // namespace picket::agent

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "agent/cmd/agent_schema.h"
 #include "agent/cmd/modes.h"
 #include "agent/detect/check.h"
 #include "agent/host/sigma_check.h"
@@ -13,6 +14,10 @@
 namespace picket::agent {
 
 int run_check_config(const AgentOptions& opt, const config::Settings& settings) {
+  if (Status ns = check_network_settings(settings); !ns) {  // agent/cmd/agent_schema.h
+    std::cerr << ns.error().format() << '\n';
+    return kExitConfigError;
+  }
   std::cout << "picket-agent: configuration OK (" << settings.source() << ")\n";
   std::vector<std::string> rules = opt.rules;
   // YARA rules (*.yar/*.yara files and folders holding them, plus yara.rules): agent/yara/rule_check.h.

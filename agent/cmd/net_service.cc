@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/cmd/agent_schema.h"
 #include "agent/detect/config.h"
 #include "agent/detect/engine.h"
 #include "agent/detect/inspector.h"
@@ -10,6 +11,7 @@
 namespace picket::agent {
 
 Result<std::unique_ptr<NetworkService>> NetworkService::open(const config::Settings& settings) {
+  if (Status ns = check_network_settings(settings); !ns) return ns.error();  // agent/cmd/agent_schema.h
   capture::LiveOptions o = capture::LiveOptions::from(settings);
   const std::string file = settings.get_string("capture.file");
   if (o.interface.empty() && file.empty()) return std::unique_ptr<NetworkService>();

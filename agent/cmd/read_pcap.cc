@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent/capture/capture.h"
+#include "agent/cmd/agent_schema.h"
 #include "agent/cmd/modes.h"
 #include "agent/detect/check.h"
 #include "agent/detect/inspector.h"
@@ -26,6 +27,10 @@ int run_read_pcap(const AgentOptions& opt, const config::Settings& settings) {
   if (!types) {
     std::cerr << types.error().format() << '\n';
     return kExitUsage;
+  }
+  if (Status ns = check_network_settings(settings); !ns) {  // agent/cmd/agent_schema.h
+    std::cerr << ns.error().format() << '\n';
+    return kExitConfigError;
   }
   pipeline::PipelineConfig cfg = pipeline::PipelineConfig::from(settings);
   std::vector<pipeline::Inspector*> inspectors;

@@ -480,6 +480,7 @@ bool Decoder::decode_icmpv6(Bytes d, Packet* p) {
 
 bool Decoder::tunnel_enter(Packet* p, Tunnel kind, const uint8_t* inner) {
   if (p->tunnel_depth >= cfg_.max_tunnel_depth) return anomaly(p, Anomaly::kTunnelTooDeep);
+  if (p->tunnel_depth == 0) p->tunnel_outer = Packet::Outer{p->src, p->dst, p->sp, p->dp, p->proto};
   ++p->tunnel_depth;
   p->tunnel = kind;
   if (inner >= p->raw.data() && inner <= p->raw.data() + p->raw.size()) {

@@ -144,6 +144,12 @@ struct Packet {
   uint8_t vlan_count = 0;
   uint8_t tunnel_depth = 0;    // 0: not tunnelled; n: inner packet of n GRE/VXLAN/IP-in-IP layers
   Tunnel tunnel = Tunnel::kNone;  // kind of the innermost tunnel layer
+  // Tunnelled: the outermost packet's addresses, ports and IP protocol (EVE alert "tunnel").
+  struct Outer {
+    IpAddr src, dst;
+    uint16_t sp = 0, dp = 0;
+    uint8_t proto = 0;
+  } tunnel_outer;
   uint32_t tunnel_offset = 0;  // tunnelled: offset in `raw` of the innermost tunnel's payload (where
                                // Suricata's pseudo packet for the inner packet, and its EVE "packet", start)
   // A datagram rebuilt from IP fragments (kLayerReassembled): `raw` is the datagram and this is what

@@ -27,6 +27,10 @@ int check_config_rules(const std::vector<std::string>& paths, const config::Sett
   auto rule_paths = suricata_rule_paths(paths, settings);
   if (rule_paths.empty()) return -1;
   EngineConfig cfg = engine_config_from(settings);
+  if (cfg.error) {
+    out << cfg.error->format() << '\n';
+    return 2;
+  }
   RuleSet set = load_rules(rule_paths, cfg.vars);
   Diagnostics diag;
   diag.merge(set.diag);

@@ -117,6 +117,15 @@ struct Engine::IpOnly {
 
 Engine::~Engine() = default;
 
+std::array<uint8_t, 4> EngineConfig::default_action_rank() {
+  std::array<uint8_t, 4> rank{};
+  rank[static_cast<size_t>(Action::kPass)] = 0;
+  rank[static_cast<size_t>(Action::kDrop)] = 1;
+  rank[static_cast<size_t>(Action::kReject)] = 2;
+  rank[static_cast<size_t>(Action::kAlert)] = 3;
+  return rank;
+}
+
 void reject_unknown_classtypes(RuleSet* set, const Classification& classes) {
   std::vector<Rule> kept;
   kept.reserve(set->rules.size());
@@ -147,9 +156,10 @@ std::shared_ptr<Engine> Engine::build(RuleSet set, const EngineConfig& cfg, Diag
   if (diag != nullptr) diag->merge(local);
   e->rules_ = std::move(set.rules);
   e->names_ = std::move(set.names);
-  // Evaluation order: pass rules first, then flowbit setters, rules without flowbits, readers that also
-  // set, pure readers; file order within each class.
-  std::vector<std::pair<std::pair<int, int>, uint32_t>> keyed;
+  // Evaluation order, as Suricata sorts its signatures: by action (action-order; pass first by default),
+  // then flowbit setters, rules without flowbits, readers that also set, pure readers; then priority
+  // (1 first); file order within each class.
+  std::vector<std::pair<std::tuple<int, int, int>, uint32_t>> keyed;
   for (uint32_t i = 0; i < e->rules_.size(); ++i) {
     const auto& r = e->rules_[i];
     bool reads = false, writes = false;
@@ -161,9 +171,9 @@ std::shared_ptr<Engine> Engine::build(RuleSet set, const EngineConfig& cfg, Diag
       }
     }
     int fb = writes && !reads ? 0 : (!reads ? 1 : (writes ? 2 : 3));
-    keyed.push_back({{r.action == Action::kPass ? 0 : 1, fb}, i});
+    keyed.push_back({{cfg.action_rank[static_cast<size_t>(r.action)], fb, e->severity(r)}, i});
   }
-  std::sort(keyed.begin(), keyed.end());
+  std::stable_sort(keyed.begin(), keyed.end());
   e->order_.resize(e->rules_.size());
   for (uint32_t rank = 0; rank < keyed.size(); ++rank) e->order_[keyed[rank].second] = rank;
   e->build_groups(cfg.cache_dir);
@@ -313,11 +323,14 @@ bool Engine::check(const Rule& r, const Input& in, FlowState* flow, MatchScratch
     default: {
       uint8_t t = proto_transport(r.proto);
       if (t != 0 && in.ip_proto != t) return false;
-      if (in.app_proto != r.proto) return false;
+      if (!app_proto_satisfies(r.proto, in.app_proto)) return false;
     }
   }
-  if (r.app_layer_protocol && ((in.app_proto == *r.app_layer_protocol) == r.negated_app_layer_protocol)) return false;
+  if (r.app_layer_protocol && (app_proto_satisfies(*r.app_layer_protocol, in.app_proto) == r.negated_app_layer_protocol)) {
+    return false;
+  }
   if (in.app_rules_only && !proto_is_app(r.proto) && !r.app_layer_protocol) return false;
+  if (in.no_app_rules && (proto_is_app(r.proto) || r.app_layer_protocol)) return false;
   // Addresses and ports.
   auto fwd = [&] {
     return r.src.contains(in.src) && r.dst.contains(in.dst) && r.sp.contains(in.sp) && r.dp.contains(in.dp);
@@ -451,8 +464,9 @@ void Engine::match(const Input& in, FlowState* flow, MatchScratch& s, std::vecto
       }
     }
     if (r.action == Action::kPass) {
-      // A pass rule drops this input's alerts and stops inspection of the flow.
-      out->resize(first_out);
+      // A pass rule stops inspection of the flow. The alerts ranked before it (action-order) stay and
+      // carry its verdict; the rules ranked after it are not evaluated.
+      for (size_t i = first_out; i < out->size(); ++i) (*out)[i].pass = true;
       if (flow != nullptr) flow->passed = true;
       return;
     }
@@ -462,7 +476,7 @@ void Engine::match(const Input& in, FlowState* flow, MatchScratch& s, std::vecto
       uint64_t key = (static_cast<uint64_t>(ri) << 32) ^ in.tx_id ^ (in.to_server ? 0 : uint64_t{1} << 63);
       if (!flow->tx_alerted.insert(key).second) continue;
     }
-    if (!thresholds_->decide(r, in.src, in.dst, in.flow_id, in.ts_us)) continue;
+    if (!thresholds_->decide(r, in.src, in.dst, in.flow_id, in.ts_us, in.sp, in.dp)) continue;
     out->push_back(Hit{ri});
   }
 }

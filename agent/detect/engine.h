@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ struct EngineConfig {
   std::string threshold_file;       // empty: none
   std::string cache_dir;            // compiled Hyperscan databases cached here (empty: no cache)
   size_t payload_excerpt = 256;     // bytes of payload copied into an alert
+  // action-order: evaluation rank of each Action (index: static_cast<int>(Action)); lower first. Suricata's
+  // default: pass, drop, reject, alert. A pass rule keeps the alerts ranked before it (they carry the
+  // verdict "pass") and drops those after it.
+  std::array<uint8_t, 4> action_rank = default_action_rank();
+  // packet-alert-max: at most this many alerts per packet (the highest-ranked ones), as Suricata's queue.
+  uint32_t packet_alert_max = 15;
+  // A problem with the settings above (an action-order that is not the four actions once each): the
+  // engine is not built (EngineHolder::reload fails with it).
+  std::optional<Error> error;
+
+  static std::array<uint8_t, 4> default_action_rank();
 };
 
 // Per-thread matching scratch.
@@ -48,6 +60,7 @@ class MatchScratch {
 
 struct Hit {
   uint32_t rule = 0;  // index into Engine::rules()
+  bool pass = false;  // a pass rule ranked after this one matched the same input: the verdict is "pass"
 };
 
 struct EngineStats {
@@ -82,6 +95,7 @@ class Engine {
   const RuleSetNames& names() const { return names_; }
   uint64_t generation() const { return generation_; }
   int severity(const Rule& r) const;
+  const EngineConfig& config() const { return cfg_; }
 
  private:
   Engine() = default;

@@ -62,6 +62,9 @@ struct Input {
   // Re-inspection once the flow's app protocol became known (the packet or stream chunk that led to its
   // detection was first inspected without it): only rules that depend on the app protocol are checked.
   bool app_rules_only = false;
+  // The opposite: rules that depend on the app protocol are left out. A datagram of an LLMNR or DHCP flow
+  // meets them when its message is parsed (so their alerts carry it), the other rules at the packet.
+  bool no_app_rules = false;
   // kStream: a window over the boundary of two stream chunks (the end of the previous one and the start of
   // this one); rules anchored to the start of the buffer (offset, depth, startswith) are not checked on it.
   bool boundary = false;

@@ -2,7 +2,10 @@
 
 #include <array>
 
+#include <spdlog/spdlog.h>
+
 #include "agent/app/buffers.h"
+#include "agent/app/dhcp.h"
 #include "agent/detect/config.h"
 
 namespace picket::detect {
@@ -21,6 +24,10 @@ Proto to_proto(flow::AppProto p) {
     case flow::AppProto::kSsh: return Proto::kSsh;
     case flow::AppProto::kSmtp: return Proto::kSmtp;
     case flow::AppProto::kFtp: return Proto::kFtp;
+    case flow::AppProto::kHttp2: return Proto::kHttp2;
+    case flow::AppProto::kPgsql: return Proto::kPgsql;
+    case flow::AppProto::kLlmnr: return Proto::kLlmnr;
+    case flow::AppProto::kDhcp: return Proto::kDhcp;
     default: return Proto::kIp;
   }
 }
@@ -77,7 +84,7 @@ struct DetectSlot : flow::FlowSlot {
   FlowState state;
   bool seen_dir[2] = {false, false};
   bool tcp_established = false;  // the session state after the previous packet
-  uint64_t dns_tx = 0;
+  uint64_t dns_tx = 0;  // next transaction id of a DNS, LLMNR or DHCP flow
   // The last stream chunk, kept (copied) while the app protocol is unknown, for re-inspection once it is
   // detected, and while the engine has rules mixing payload and app-layer buffers (their payload part).
   std::vector<uint8_t> chunk;
@@ -97,6 +104,10 @@ struct Worker {
   std::unique_ptr<MatchScratch> scratch;
   std::vector<Hit> hits;
   std::vector<uint8_t> window;  // boundary window between two stream chunks
+  // Alerts raised for the packet being processed (on_packet starts a packet; its stream data and app
+  // events follow), against packet-alert-max.
+  uint32_t packet_alerts = 0;
+  uint64_t queue_overflow = 0;  // alerts dropped by packet-alert-max
 };
 
 class DetectInspector : public pipeline::Inspector {
@@ -107,9 +118,18 @@ class DetectInspector : public pipeline::Inspector {
 
   void on_packet(const pipeline::InspectContext& ctx, const decode::Packet& p, flow::Flow* f,
                  flow::Direction d) override {
-    if (!p.has_ip()) return;
     Worker& w = worker(ctx.worker);
+    w.packet_alerts = 0;
+    if (!p.has_ip()) return;
+    // No rule inspection for this flow any more (exception policy pass-flow/bypass, or a pass rule).
+    if (f != nullptr && f->no_detection) return;
     Input in = packet_input(p, f, d);
+    // The pipeline reassembles this flow (e.g. picked up midstream at its SYN/ACK): the payload is
+    // inspected as stream data, not here.
+    if (ctx.tcp_reassembled && p.is_tcp() && (p.tcp_flags & 0x02) == 0 &&
+        p.l4_csum != decode::ChecksumState::kInvalid) {
+      in.tcp_stream_payload = true;
+    }
     if (f != nullptr) {
       auto& slot = slot_of(*f);
       int di = flow::dir_index(d);
@@ -122,14 +142,36 @@ class DetectInspector : public pipeline::Inspector {
         slot.tcp_established = f->established();
       }
     }
+    // LLMNR and DHCP datagrams meet the rules of their protocol when their message is parsed (see
+    // on_app_event), so that those alerts carry the message as Suricata's do.
+    if (f != nullptr && p.is_udp() && per_datagram_message(f->app_proto)) in.no_app_rules = true;
     run(ctx, w, in, f, d, &p, nullptr, p.payload, false);
+  }
+
+  static bool per_datagram_message(flow::AppProto a) {
+    return a == flow::AppProto::kLlmnr || a == flow::AppProto::kDhcp;
+  }
+
+  // An LLMNR/DHCP datagram's app-protocol rules, with its parsed message (`ev`) for the alert. The
+  // message says its direction (query/request to_server, response/reply to_client), whichever way the
+  // flow was first seen: a response that opens a flow of its own (an answer to a multicast query) is
+  // to_client, as Suricata reverses such a flow.
+  void run_datagram(const pipeline::InspectContext& ctx, Worker& w, flow::Flow& f, flow::Direction d,
+                    const decode::Packet& p, const pipeline::AppEvent& ev, bool to_server) {
+    if (!p.is_udp()) return;
+    Input pin = packet_input(p, &f, d);
+    pin.app_rules_only = true;
+    pin.first_in_direction = false;
+    pin.to_server = to_server;
+    run(ctx, w, pin, &f, d, &p, &ev, p.payload, false);
   }
 
   void on_stream(const pipeline::InspectContext& ctx, flow::Flow& f, flow::Direction d,
                  std::span<const uint8_t> data, uint64_t, const decode::Packet& p) override {
-    if (data.empty()) return;
+    if (data.empty() || f.no_detection) return;
     Worker& w = worker(ctx.worker);
     Input in = base_input(p, &f, d);
+    if (ctx.as_established) in.established = true;  // closing or ended flow (pipeline/inspector.h)
     in.kind = Input::kStream;
     in.set(Buf::kPayload, data);
     if (w.engine && (f.app_proto == flow::AppProto::kUnknown || w.engine->stats().mixed > 0)) {
@@ -171,8 +213,10 @@ class DetectInspector : public pipeline::Inspector {
   void on_app_event(const pipeline::InspectContext& ctx, flow::Flow& f, flow::Direction d,
                     const pipeline::AppEvent& ev, const decode::Packet& p) override {
     using K = app::AppEventKind;
+    if (f.no_detection) return;
     Worker& w = worker(ctx.worker);
     Input in = base_input(p, &f, d);
+    if (ctx.as_established) in.established = true;  // closing or ended flow (pipeline/inspector.h)
     in.kind = Input::kTransaction;
     auto set = [&](Buf b, std::string_view v) {
       if (!v.empty()) in.set(b, v);
@@ -196,7 +240,7 @@ class DetectInspector : public pipeline::Inspector {
         if (ev.proto == app::AppProto::kUnknown) return;
         // TCP packets are not (Suricata detects the protocol of TCP data once it is acknowledged, after
         // that packet): only datagrams and the stream chunk are.
-        if (!p.is_tcp()) {
+        if (!p.is_tcp() && !per_datagram_message(static_cast<flow::AppProto>(ev.proto))) {
           Input pin = packet_input(p, &f, d);
           pin.app_rules_only = true;
           pin.first_in_direction = false;
@@ -221,7 +265,7 @@ class DetectInspector : public pipeline::Inspector {
         if (ev.http == nullptr) return;
         bool resp = ev.kind == K::kHttpResponseHeaders || ev.kind == K::kHttpResponseComplete;
         app::Direction side = resp ? app::Direction::kToClient : app::Direction::kToServer;
-        in.app_proto = Proto::kHttp;
+        in.app_proto = ev.proto == app::AppProto::kHttp2 ? Proto::kHttp2 : Proto::kHttp;
         in.to_server = !resp;
         in.tx_id = ev.http->id;
         for (const auto& m : kHttpRequestBufs) set(m.to, app::http_buffer(*ev.http, m.from, side));
@@ -237,9 +281,17 @@ class DetectInspector : public pipeline::Inspector {
       }
       case K::kDnsMessage: {
         if (ev.dns == nullptr) return;
-        in.app_proto = Proto::kDns;
+        in.app_proto = ev.proto == app::AppProto::kLlmnr ? Proto::kLlmnr : Proto::kDns;
         auto& slot = slot_of(f);
         const bool resp = ev.dns->is_response();
+        if (ev.proto == app::AppProto::kLlmnr) {
+          // LLMNR: each message is a transaction of its own direction; the dns.* buffers are DNS's only.
+          in.tx_id = slot.dns_tx++;
+          in.to_server = !resp;
+          run(ctx, w, in, &f, d, &p, &ev, {}, false);
+          run_datagram(ctx, w, f, d, p, ev, !resp);
+          return;
+        }
         // A response belongs to its query's transaction (the previous one on this flow).
         in.tx_id = resp && slot.dns_tx > 0 ? slot.dns_tx - 1 : slot.dns_tx++;
         Input base = in;
@@ -262,6 +314,17 @@ class DetectInspector : public pipeline::Inspector {
         }
         return;
       }
+      case K::kDhcpMessage: {
+        if (ev.dhcp == nullptr) return;
+        // Each DHCP datagram is a transaction seen in one direction only: a request is inspected to_server,
+        // a reply to_client (flow:to_server rules never meet a reply).
+        in.app_proto = Proto::kDhcp;
+        in.tx_id = slot_of(f).dns_tx++;
+        in.to_server = ev.dhcp->is_request();
+        run(ctx, w, in, &f, d, &p, &ev, {}, false);
+        run_datagram(ctx, w, f, d, p, ev, ev.dhcp->is_request());
+        return;
+      }
       case K::kTlsClientHello:
       case K::kTlsServerHello:
       case K::kTlsCertificate: {
@@ -277,6 +340,16 @@ class DetectInspector : public pipeline::Inspector {
       default:
         return;
     }
+  }
+
+  void on_flow_end(const pipeline::InspectContext& ctx, flow::Flow&) override {
+    worker(ctx.worker).packet_alerts = 0;  // what follows belongs to no packet of this flow
+  }
+
+  void finish() override {
+    uint64_t dropped = 0;
+    for (const auto& w : workers_) dropped += w.queue_overflow;
+    if (dropped > 0) spdlog::info("detect: {} alerts over packet-alert-max were not raised", dropped);
   }
 
  private:
@@ -360,6 +433,12 @@ class DetectInspector : public pipeline::Inspector {
     DetectSlot* slot = f != nullptr ? &slot_of(*f) : nullptr;
     w.hits.clear();
     w.engine->match(in, slot != nullptr ? &slot->state : nullptr, *w.scratch, &w.hits);
+    // A pass rule passed the flow: its verdict (EVE flow.action), and no more inspection.
+    if (slot != nullptr && slot->state.passed) {
+      f->action = flow::FlowAction::kPass;
+      f->no_detection = true;
+    }
+    const uint32_t max_alerts = w.engine->config().packet_alert_max;
     for (const auto& h : w.hits) {
       if (skip != nullptr && std::find(skip->begin(), skip->end(), h.rule) != skip->end()) continue;
       if (record != nullptr) record->push_back(h.rule);
@@ -373,10 +452,26 @@ class DetectInspector : public pipeline::Inspector {
         }
         slot->alerted_rules.push_back(h.rule);
       }
+      // packet-alert-max: the packet's alert queue is full; the hits come in evaluation order, so the
+      // highest-ranked alerts of this input are the ones kept.
+      if (w.packet_alerts >= max_alerts) {
+        ++w.queue_overflow;
+        continue;
+      }
+      ++w.packet_alerts;
       v1::Alert a;
       w.engine->fill_alert(h, in, &a);
+      const Rule& rule = w.engine->rules()[h.rule];
+      // Stream blocks inspected across a gap log all of them, with gap markers (pipeline/worker.h).
+      if (stream && !ctx.stream_payload.empty()) {
+        payload = ctx.stream_payload;
+        a.mutable_net()->set_payload(std::string(reinterpret_cast<const char*>(payload.data()),
+                                                 std::min(payload.size(), w.engine->config().payload_excerpt)));
+      }
       pipeline::AlertContext ac{.packet = p, .flow = f, .dir = d, .app = ev, .payload = payload, .stream = stream,
-                                .tx_id = in.tx_id, .has_tx = in.kind == Input::kTransaction};
+                                .tx_id = in.tx_id, .has_tx = in.kind == Input::kTransaction,
+                                .verdict = h.pass ? std::string_view("pass") : std::string_view(),
+                                .rule_text = rule.text};
       ctx.sink->alert(std::move(a), ac);
     }
   }

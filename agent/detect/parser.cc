@@ -136,7 +136,7 @@ bool finish_rule(Rule& r, std::string* err) {
   for (const auto& l : r.lists) {
     Proto bp = buffer_proto(l.buf);
     if (bp == Proto::kIp) continue;
-    if (proto_is_app(r.proto) && r.proto != bp && !(bp == Proto::kHttp && r.proto == Proto::kHttp2)) {
+    if (proto_is_app(r.proto) && r.proto != bp && !(bp == Proto::kHttp && (r.proto == Proto::kHttp2 || r.proto == Proto::kHttp1))) {
       *err = "buffer " + std::string(buffer_name(l.buf)) + " does not apply to protocol " +
              std::string(proto_name(r.proto));
       return false;

@@ -4,6 +4,10 @@ namespace picket::detect {
 
 bool EngineHolder::reload(const std::vector<std::string>& paths, const EngineConfig& cfg, Diagnostics* diag) {
   std::lock_guard lock(reload_mu_);
+  if (cfg.error) {  // a bad engine setting (action-order): keep the previous rule set
+    if (diag != nullptr) diag->add(*cfg.error);
+    return false;
+  }
   RuleSet rules = load_rules(paths, cfg.vars);
   Diagnostics local;
   local.merge(rules.diag);

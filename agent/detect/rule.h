@@ -128,6 +128,8 @@ struct Threshold {
   enum Track : uint8_t { kBySrc, kByDst, kByRule, kByBoth, kByFlow } track = kBySrc;
   uint32_t count = 0;
   uint32_t seconds = 0;
+  // detection_filter's `unique_on src_port|dst_port` (Suricata 9): count distinct ports, not matches.
+  enum UniqueOn : uint8_t { kUniqueNone, kUniqueSrcPort, kUniqueDstPort } unique_on = kUniqueNone;
 };
 
 struct FlowFlags {

@@ -1,5 +1,6 @@
 #include "agent/detect/threshold.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -190,6 +191,21 @@ bool Thresholds::apply(const Threshold& t, uint64_t key, int64_t ts) {
   return true;
 }
 
+bool Thresholds::apply_distinct(const Threshold& t, uint64_t key, int64_t ts, uint16_t port) {
+  auto& d = distinct_[key];
+  const int64_t window = static_cast<int64_t>(t.seconds) * 1000000;
+  if (d.ports.empty() || ts - d.first_us >= window) {
+    // A new window starts with this packet's port as its first distinct one.
+    d.first_us = ts;
+    d.ports.assign(1, port);
+  } else if (d.ports.size() <= t.count) {
+    auto it = std::lower_bound(d.ports.begin(), d.ports.end(), port);
+    if (it == d.ports.end() || *it != port) d.ports.insert(it, port);
+  }
+  // As detection_filter: alerts once the distinct count exceeds `count`, for the rest of the window.
+  return d.ports.size() > t.count;
+}
+
 bool Thresholds::apply_rate(const ThresholdEntry& e, uint64_t key, int64_t ts) {
   auto& s = states_[key];
   if (s.blocked_until_us > ts) return e.new_action != "pass";
@@ -208,7 +224,8 @@ bool Thresholds::apply_rate(const ThresholdEntry& e, uint64_t key, int64_t ts) {
   return true;
 }
 
-bool Thresholds::decide(const Rule& rule, const IpAddr& src, const IpAddr& dst, uint64_t flow_id, int64_t ts) {
+bool Thresholds::decide(const Rule& rule, const IpAddr& src, const IpAddr& dst, uint64_t flow_id, int64_t ts,
+                        uint16_t sp, uint16_t dp) {
   for (const auto& s : cfg_.suppress) {
     if ((s.sid != 0 && s.sid != rule.sid) || (s.gid != 0 && s.gid != rule.gid)) continue;
     if (s.track == 0) return false;
@@ -235,9 +252,12 @@ bool Thresholds::decide(const Rule& rule, const IpAddr& src, const IpAddr& dst, 
       if (cfg_t == nullptr || e.sid != 0) cfg_t = &e;
     }
   }
-  if (rule.detection_filter.type != Threshold::kNone &&
-      !apply(rule.detection_filter, key_for(rule.detection_filter, 1), ts)) {
-    return false;
+  if (rule.detection_filter.type != Threshold::kNone) {
+    const auto& df = rule.detection_filter;
+    const bool pass = df.unique_on == Threshold::kUniqueNone
+                          ? apply(df, key_for(df, 1), ts)
+                          : apply_distinct(df, key_for(df, 1), ts, df.unique_on == Threshold::kUniqueSrcPort ? sp : dp);
+    if (!pass) return false;
   }
   if (cfg_t != nullptr) {
     if (!apply(cfg_t->t, key_for(cfg_t->t, 2), ts)) return false;

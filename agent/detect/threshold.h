@@ -47,8 +47,10 @@ struct ThresholdConfig {
 class Thresholds {
  public:
   explicit Thresholds(ThresholdConfig cfg) : cfg_(std::move(cfg)) {}
-  // Whether an alert of `rule` for this packet is emitted. `ts_us` is packet time.
-  bool decide(const Rule& rule, const IpAddr& src, const IpAddr& dst, uint64_t flow_id, int64_t ts_us);
+  // Whether an alert of `rule` for this packet is emitted. `ts_us` is packet time; `sp`/`dp` are the
+  // packet's ports (detection_filter unique_on counts distinct ones).
+  bool decide(const Rule& rule, const IpAddr& src, const IpAddr& dst, uint64_t flow_id, int64_t ts_us,
+              uint16_t sp = 0, uint16_t dp = 0);
   // Whether a config threshold (not the rule's own) applies to the rule.
   const ThresholdConfig& config() const { return cfg_; }
 
@@ -58,11 +60,18 @@ class Thresholds {
     uint64_t count = 0;
     int64_t blocked_until_us = 0;  // rate_filter timeout
   };
+  // Distinct ports seen in the current window; at most count + 1 are kept (enough to decide).
+  struct Distinct {
+    int64_t first_us = 0;
+    std::vector<uint16_t> ports;  // sorted
+  };
   bool apply(const Threshold& t, uint64_t key_hash, int64_t ts_us);
+  bool apply_distinct(const Threshold& t, uint64_t key_hash, int64_t ts_us, uint16_t port);
   bool apply_rate(const ThresholdEntry& e, uint64_t key_hash, int64_t ts_us);
   ThresholdConfig cfg_;
   std::mutex mu_;
   std::unordered_map<uint64_t, State> states_;
+  std::unordered_map<uint64_t, Distinct> distinct_;
 };
 
 }  // namespace picket::detect

@@ -34,6 +34,8 @@ constexpr std::array kProtos = {
     ProtoInfo{Proto::kTcpStream, "tcp-stream", 6}, ProtoInfo{Proto::kSctp, "sctp", 132},
     ProtoInfo{Proto::kIpv4, "ipv4", 0},      ProtoInfo{Proto::kIpv6, "ipv6", 0},
     ProtoInfo{Proto::kIpv4, "ip4", 0},       ProtoInfo{Proto::kIpv6, "ip6", 0},
+    ProtoInfo{Proto::kHttp1, "http1", 6},    ProtoInfo{Proto::kPgsql, "pgsql", 6},
+    ProtoInfo{Proto::kLlmnr, "llmnr", 0},
 };
 
 struct BufInfo {

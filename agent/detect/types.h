@@ -16,8 +16,14 @@ enum class Action : uint8_t { kAlert, kPass, kDrop, kReject };
 enum class Proto : uint8_t {
   kIp, kTcp, kUdp, kIcmp, kHttp, kDns, kTls, kSmtp, kFtp, kSsh, kSmb, kDcerpc, kNfs, kSnmp, kSip, kRdp,
   kImap, kPop3, kKrb5, kDhcp, kNtp, kTftp, kIrc, kMqtt, kModbus, kDnp3, kEnip, kHttp2, kQuic, kRfb, kTcpPkt,
-  kUdpPkt, kIcmpv4, kIcmpv6, kTcpStream, kSctp, kIpv4, kIpv6,
+  kUdpPkt, kIcmpv4, kIcmpv6, kTcpStream, kSctp, kIpv4, kIpv6, kHttp1, kPgsql, kLlmnr,
 };
+// Does a flow whose detected protocol is `flow` satisfy a rule header protocol `rule`? Equal, or "http"
+// (HTTP/1 or HTTP/2) for an HTTP/2 flow, as in Suricata; "http1" only HTTP/1 flows (carried as kHttp).
+inline bool app_proto_satisfies(Proto rule, Proto flow) {
+  return rule == flow || (rule == Proto::kHttp && flow == Proto::kHttp2) ||
+         (rule == Proto::kHttp1 && flow == Proto::kHttp);
+}
 bool proto_by_name(std::string_view name, Proto* out);
 std::string_view proto_name(Proto p);
 // The transport an application protocol runs on: 6 (tcp), 17 (udp) or 0 (either / any IP).

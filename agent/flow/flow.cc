@@ -23,6 +23,10 @@ const char* app_proto_name(AppProto p) {
     case AppProto::kSsh: return "ssh";
     case AppProto::kSmtp: return "smtp";
     case AppProto::kFtp: return "ftp";
+    case AppProto::kHttp2: return "http2";
+    case AppProto::kPgsql: return "pgsql";
+    case AppProto::kLlmnr: return "llmnr";
+    case AppProto::kDhcp: return "dhcp";
     case AppProto::kFailed: return "failed";
   }
   return "";
@@ -34,6 +38,28 @@ const char* end_reason_name(EndReason r) {
     case EndReason::kTimeout: return "timeout";
     case EndReason::kForced: return "forced";
     case EndReason::kShutdown: return "shutdown";
+  }
+  return "";
+}
+
+const char* exception_policy_name(ExceptionPolicy p) {
+  switch (p) {
+    case ExceptionPolicy::kIgnore: return "ignore";
+    case ExceptionPolicy::kPassFlow: return "pass-flow";
+    case ExceptionPolicy::kBypass: return "bypass";
+    case ExceptionPolicy::kReject: return "reject";
+    case ExceptionPolicy::kDropFlow: return "drop-flow";
+    case ExceptionPolicy::kDropPacket: return "drop-packet";
+    case ExceptionPolicy::kPassPacket: return "pass-packet";
+  }
+  return "ignore";
+}
+
+const char* flow_action_name(FlowAction a) {
+  switch (a) {
+    case FlowAction::kNone: return "";
+    case FlowAction::kPass: return "pass";
+    case FlowAction::kDrop: return "drop";
   }
   return "";
 }

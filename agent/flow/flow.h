@@ -38,9 +38,24 @@ const char* flow_state_name(FlowState s);  // "new", "established", "closed"
 
 // Application protocol detected on the flow (by content; agent/app). Same values as app::AppProto
 // (agent/app/types.h), plus kFailed when detection gave up on a flow with data.
-enum class AppProto : uint8_t { kUnknown = 0, kHttp, kTls, kDns, kSsh, kSmtp, kFtp, kFailed = 255 };
-// EVE app_proto: "", "http", "tls", "dns", "ssh", "smtp", "ftp", "failed".
+// Same values as app::AppProto (the pipeline converts with static_cast).
+enum class AppProto : uint8_t {
+  kUnknown = 0, kHttp, kTls, kDns, kSsh, kSmtp, kFtp, kHttp2, kPgsql, kLlmnr, kDhcp, kFailed = 255
+};
+// EVE app_proto: "", "http", "tls", "dns", "ssh", "smtp", "ftp", "http2", "pgsql", "llmnr", "dhcp", "failed".
 const char* app_proto_name(AppProto p);
+
+// What an exception policy does when its condition is met (Suricata's exception-policy values; Picket
+// runs as an IDS, so no packet is ever dropped). Names: "ignore", "pass-flow", "bypass", "reject",
+// "drop-flow", "drop-packet", "pass-packet".
+enum class ExceptionPolicy : uint8_t { kIgnore, kPassFlow, kBypass, kReject, kDropFlow, kDropPacket, kPassPacket };
+const char* exception_policy_name(ExceptionPolicy p);
+// The exception condition a policy was applied for (bit values of Flow::exception_targets).
+enum ExceptionTarget : uint8_t { kTargetMidstream = 1 };
+
+// The flow's verdict (EVE flow.action): pass after a pass rule or a pass-flow/bypass policy.
+enum class FlowAction : uint8_t { kNone, kPass, kDrop };
+const char* flow_action_name(FlowAction a);  // "", "pass", "drop"
 
 // Why a flow ended (EVE flow.reason).
 enum class EndReason : uint8_t { kNone, kTimeout, kForced /* memcap eviction */, kShutdown /* end of input */ };
@@ -74,8 +89,16 @@ struct Flow {
   bool seen_syn = false, seen_synack = false;
   uint8_t fin_seen = 0;        // bit per direction
   bool rst_seen = false;
-  // Set when the pipeline decides a flow is not interesting any more (e.g. app layer + detection done).
+  // Set when the pipeline decides a flow is not interesting any more (e.g. app layer + detection done),
+  // or by an exception policy that stops tracking the session: no reassembly, no app layer.
   bool no_inspection = false;
+  // No rule inspection of this flow's packets, stream data or transactions any more (exception policy
+  // pass-flow or bypass, or a pass rule). Inspectors honour it; the app layer still runs.
+  bool no_detection = false;
+  bool bypassed = false;       // exception policy bypass: EVE flow.state "bypassed"
+  FlowAction action = FlowAction::kNone;  // EVE flow.action
+  uint8_t exception_targets = 0;  // bits of ExceptionTarget an exception policy was applied for
+  ExceptionPolicy midstream_policy_applied = ExceptionPolicy::kIgnore;
   bool alerted = false;        // an alert fired on this flow (EVE flow.alerted)
 
   std::unique_ptr<FlowSlot> stream;  // agent/stream TCP reassembly state

@@ -30,6 +30,7 @@ inline bool key_matches(const Flow& f, const decode::Packet& p, uint16_t v0, uin
 void FlowStats::add(const FlowStats& o) {
   created += o.created; tcp += o.tcp; udp += o.udp; icmp += o.icmp; other += o.other;
   timed_out += o.timed_out; evicted += o.evicted; flushed += o.flushed;
+  midstream_policy += o.midstream_policy;
   active += o.active;
   max_active += o.max_active;
 }
@@ -56,8 +57,70 @@ void add_flow_keys(config::Schema& s) {
          .help = "two-sided UDP flow idle time before it ends"});
   s.add({.key = "flow.timeouts.default.new", .type = Type::kDuration, .default_value = "30s",
          .help = "ICMP and other IP protocols, one-sided"});
+  const std::vector<std::string> policies = {"auto", "ignore", "pass-flow", "bypass", "reject",
+                                              "drop-flow", "drop-packet", "pass-packet"};
+  s.add({.key = "stream.midstream-policy", .type = Type::kString,
+         .help = "TCP flow first seen without its SYN: auto/ignore (track it when stream.midstream, else "
+                 "inspect its packets only), pass-flow (no rule inspection; the app layer still runs when "
+                 "stream.midstream), bypass (no session, app layer or rules), reject (no session; nothing is "
+                 "sent: Picket only watches). Unset: the exception-policy master switch",
+         .choices = policies});
+  s.add({.key = "exception-policy", .type = Type::kString,
+         .help = "master switch for the exception policies not set one by one (here: stream.midstream-policy); "
+                 "drop-flow, drop-packet and auto mean ignore, as in Suricata's IDS mode",
+         .choices = policies});
   s.add({.key = "flow.timeouts.default.established", .type = Type::kDuration, .default_value = "300s",
          .help = "ICMP and other IP protocols, two-sided"});
+}
+
+namespace {
+ExceptionPolicy parse_policy(const std::string& v) {
+  if (v == "pass-flow") return ExceptionPolicy::kPassFlow;
+  if (v == "bypass") return ExceptionPolicy::kBypass;
+  if (v == "reject") return ExceptionPolicy::kReject;
+  if (v == "drop-flow") return ExceptionPolicy::kDropFlow;
+  if (v == "drop-packet") return ExceptionPolicy::kDropPacket;
+  if (v == "pass-packet") return ExceptionPolicy::kPassPacket;
+  return ExceptionPolicy::kIgnore;  // ignore, auto (IDS mode)
+}
+
+Error policy_error(const config::Settings& s, const char* key, const std::string& message) {
+  config::Location at = s.where(key);
+  return Error{.file = at.file, .line = at.line, .column = at.column,
+               .message = std::string(key) + ": " + message, .reason = "bad value"};
+}
+}  // namespace
+
+Result<ExceptionPolicy> midstream_policy_from(const config::Settings& s) {
+  const bool midstream = s.get_bool("stream.midstream");
+  ExceptionPolicy p = ExceptionPolicy::kIgnore;
+  const char* key = "stream.midstream-policy";
+  if (s.is_set(key)) {
+    std::string v = s.get_string(key);
+    p = parse_policy(v);
+    if (midstream && p != ExceptionPolicy::kIgnore && p != ExceptionPolicy::kPassFlow) {
+      return policy_error(s, key, "'" + v + "' is not valid while stream.midstream is true (valid: pass-flow, ignore)");
+    }
+    if (p == ExceptionPolicy::kDropFlow) {
+      return policy_error(s, key, "'drop-flow' is an IPS action; Picket only watches (IDS mode)");
+    }
+  } else if (s.is_set("exception-policy")) {
+    key = "exception-policy";
+    p = parse_policy(s.get_string(key));
+    // IDS mode: the master switch's drop actions mean ignore.
+    if (p == ExceptionPolicy::kDropFlow || p == ExceptionPolicy::kDropPacket) p = ExceptionPolicy::kIgnore;
+  }
+  if (p == ExceptionPolicy::kDropPacket || p == ExceptionPolicy::kPassPacket) {
+    return policy_error(s, key, std::string("'") + exception_policy_name(p) +
+                                    "' is not valid for the midstream policy, which acts on the whole flow");
+  }
+  return p;
+}
+
+Status check_flow_settings(const config::Settings& s) {
+  auto p = midstream_policy_from(s);
+  if (!p) return p.error();
+  return Status::Ok();
 }
 
 FlowConfig FlowConfig::from(const config::Settings& s, unsigned workers) {
@@ -68,6 +131,8 @@ FlowConfig FlowConfig::from(const config::Settings& s, unsigned workers) {
   c.memcap = s.get_size("flow.memcap") / std::max(1u, workers);
   c.hash_size = static_cast<uint32_t>(s.get_int("flow.hash-size"));
   c.midstream = s.get_bool("stream.midstream");
+  // An invalid combination is reported by check_flow_settings before the pipeline runs.
+  if (auto p = midstream_policy_from(s)) c.midstream_policy = *p;
   c.vlan_tracking = s.get_bool("vlan.use-for-tracking");
   c.tcp_new = secs("flow.timeouts.tcp.new");
   c.tcp_established = secs("flow.timeouts.tcp.established");
@@ -226,7 +291,10 @@ void FlowTable::update(Flow& f, const decode::Packet& p, Direction dir) {
     if ((fl & decode::kTcpSyn) && (fl & decode::kTcpAck) && dir == Direction::kToClient) f.seen_synack = true;
     if (fl & decode::kTcpFin) f.fin_seen |= static_cast<uint8_t>(1u << d);
     if (f.state == FlowState::kNew) {
-      if (f.total_pkts() == 1 && !(fl & decode::kTcpSyn) && cfg_.midstream) {
+      // First packet not a SYN (an ACK, a FIN or a SYN/ACK): the session is picked up midstream, if at all.
+      const bool pickup = f.total_pkts() == 1 && !((fl & decode::kTcpSyn) && !(fl & decode::kTcpAck)) &&
+                          apply_midstream_policy(f);
+      if (pickup && !(fl & decode::kTcpSyn) && cfg_.midstream) {
         f.midstream = true;
         f.state = FlowState::kEstablished;
       } else if (f.seen_syn && f.seen_synack && dir == Direction::kToServer && (fl & decode::kTcpAck) &&
@@ -237,6 +305,33 @@ void FlowTable::update(Flow& f, const decode::Packet& p, Direction dir) {
     if (f.fin_seen == 3) f.state = FlowState::kClosed;
   } else if (f.state == FlowState::kNew && f.pkts[0] > 0 && f.pkts[1] > 0) {
     f.state = FlowState::kEstablished;
+  }
+}
+
+bool FlowTable::apply_midstream_policy(Flow& f) {
+  const ExceptionPolicy p = cfg_.midstream_policy;
+  if (p == ExceptionPolicy::kIgnore) return true;
+  ++stats_.midstream_policy;
+  f.exception_targets |= kTargetMidstream;
+  f.midstream_policy_applied = p;
+  switch (p) {
+    case ExceptionPolicy::kPassFlow:
+      // No rule inspection; the session (and its app layer) is tracked only with midstream pickup.
+      f.action = FlowAction::kPass;
+      f.no_detection = true;
+      if (!cfg_.midstream) f.no_inspection = true;
+      return true;
+    case ExceptionPolicy::kBypass:
+      f.bypassed = true;
+      f.action = FlowAction::kPass;
+      f.no_detection = true;
+      f.no_inspection = true;
+      return false;
+    default:
+      // reject (IDS: the flow is not dropped and nothing is sent) and the IPS-only actions: the session
+      // is not tracked; its packets are still inspected one by one.
+      f.no_inspection = true;
+      return false;
   }
 }
 

@@ -20,6 +20,7 @@
 
 #include "agent/decode/packet.h"
 #include "agent/flow/flow.h"
+#include "common/result.h"
 
 namespace picket::config {
 class Schema;
@@ -32,6 +33,12 @@ struct FlowConfig {
   uint64_t memcap = 64ull << 20;  // bytes of Flow objects (per worker share)
   uint32_t hash_size = 65536;     // buckets (rounded up to a power of two)
   bool midstream = false;         // TCP: a flow first seen without its SYN is tracked as established
+  // What to do with a TCP flow first seen without its SYN (stream.midstream-policy, or the exception-policy
+  // master switch), as Suricata's IDS mode does: ignore (track it when `midstream`, else only inspect its
+  // packets), pass-flow (no rule inspection; with `midstream` the session and app layer still run),
+  // bypass (nothing more: no session, no app layer, no rules), reject (no session; Picket only watches,
+  // so nothing is sent).
+  ExceptionPolicy midstream_policy = ExceptionPolicy::kIgnore;
   bool vlan_tracking = true;      // VLAN ids are part of the flow key (vlan.use-for-tracking)
   // Timeouts in seconds per state and protocol family.
   uint32_t tcp_new = 60, tcp_established = 600, tcp_closed = 60;
@@ -41,12 +48,23 @@ struct FlowConfig {
   static FlowConfig from(const config::Settings& s, unsigned workers = 1);
 };
 
-// flow.* keys (stream.midstream is registered by agent/stream).
+// flow.* keys, stream.midstream-policy and the exception-policy master switch (stream.midstream is
+// registered by agent/stream).
 void add_flow_keys(config::Schema& schema);
+
+// The midstream exception policy in effect (IDS mode, as Suricata resolves it): stream.midstream-policy
+// when set ("auto" is ignore), else the exception-policy master switch (drop-flow/drop-packet/auto are
+// ignore in IDS mode), else ignore. An error (with the key's place) for the combinations Suricata refuses
+// to start with: anything but ignore/pass-flow set for stream.midstream-policy while stream.midstream is
+// true, drop-flow (an IPS action), drop-packet and pass-packet (a midstream policy acts on the flow).
+Result<ExceptionPolicy> midstream_policy_from(const config::Settings& s);
+// The flow settings the schema cannot check alone (the midstream policy above). Call before running.
+Status check_flow_settings(const config::Settings& s);
 
 struct FlowStats {
   uint64_t created = 0, tcp = 0, udp = 0, icmp = 0, other = 0;
   uint64_t timed_out = 0, evicted = 0, flushed = 0;
+  uint64_t midstream_policy = 0;  // TCP flows the midstream exception policy (not ignore) was applied to
   uint64_t active = 0, max_active = 0;
   void add(const FlowStats& o);
 };
@@ -80,6 +98,9 @@ class FlowTable {
   void hash_unlink(Flow* f);
   uint32_t timeout_for(const Flow& f) const;
   void update(Flow& f, const decode::Packet& p, Direction dir);
+  // A TCP flow whose first packet is not a SYN: applies cfg_.midstream_policy; true when the session may
+  // be picked up midstream (policy ignore or pass-flow).
+  bool apply_midstream_policy(Flow& f);
 
   FlowConfig cfg_;
   EndFn on_end_;

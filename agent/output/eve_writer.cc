@@ -1,5 +1,7 @@
 #include "agent/output/eve_writer.h"
 
+#include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -85,7 +87,9 @@ void fill_http(const app::HttpTx& tx, const Redaction& r, v1::HttpInfo* out) {
   out->set_protocol(std::string(tx.request_protocol));
   if (tx.status > 0) out->set_status(static_cast<uint32_t>(tx.status));
   out->set_http_user_agent(std::string(tx.http_user_agent()));
-  out->set_http_content_type(std::string(tx.response.header("Content-Type")));
+  // As Suricata logs it: the media type, without parameters ("text/html; charset=..." -> "text/html").
+  std::string_view ctype = tx.response.header("Content-Type");
+  out->set_http_content_type(std::string(ctype.substr(0, std::min(ctype.find(';'), ctype.size()))));
   out->set_http_refer(std::string(tx.http_referer()));
   out->set_length(tx.response.body_bytes);
 }
@@ -107,6 +111,54 @@ void fill_dns(const app::DnsMessage& msg, size_t question, v1::DnsInfo* out) {
       x->set_rdata(a.rdata);
     }
   }
+}
+
+namespace {
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+std::string ipv4_text(uint32_t a) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+  return buf;
+}
+}  // namespace
+
+void fill_llmnr(const app::DnsMessage& msg, v1::LlmnrInfo* out) {
+  out->set_type(msg.is_response() ? "response" : "request");
+  out->set_id(msg.id);
+  char flags[8];
+  std::snprintf(flags, sizeof flags, "%x", static_cast<unsigned>(msg.flags));
+  out->set_flags(flags);
+  out->set_opcode(msg.opcode());
+  for (const auto& q : msg.questions) {
+    auto* x = out->add_queries();
+    x->set_rrname(q.name);
+    x->set_rrtype(lower(app::dns_type_name(q.type)));
+  }
+  for (const auto& a : msg.answers) {
+    auto* x = out->add_answers();
+    x->set_rrname(a.name);
+    x->set_rrtype(lower(app::dns_type_name(a.type)));
+    x->set_ttl(a.ttl);
+    x->set_rdata(a.rdata);
+  }
+}
+
+void fill_dhcp(const app::DhcpMessage& msg, v1::DhcpInfo* out) {
+  out->set_type(msg.is_request() ? "request" : "reply");
+  out->set_id(msg.xid);
+  const auto& m = msg.client_mac;
+  if (m != std::array<uint8_t, 6>{}) {
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    out->set_client_mac(mac);
+  }
+  out->set_assigned_ip(ipv4_text(msg.yiaddr));
+  out->set_client_ip(ipv4_text(msg.ciaddr));
+  if (msg.message_type != 0) out->set_dhcp_type(app::dhcp_message_type_name(msg.message_type));
+  if (!msg.hostname.empty()) out->set_hostname(msg.hostname);
 }
 
 void fill_tls(const app::TlsParser& tls, v1::TlsInfo* out) {
@@ -151,9 +203,10 @@ std::string render_flow(const flow::Flow& f) {
   w.kv("start", eve::format_timestamp(f.first_ts_us));
   w.kv("end", eve::format_timestamp(f.last_ts_us));
   w.kv("age", static_cast<int64_t>((f.last_ts_us - f.first_ts_us) / 1'000'000));
-  w.kv("state", flow::flow_state_name(f.state));
+  w.kv("state", f.bypassed ? "bypassed" : flow::flow_state_name(f.state));
   w.kv("reason", flow::end_reason_name(f.end_reason));
   w.kv("alerted", f.alerted);
+  if (f.action != flow::FlowAction::kNone) w.kv("action", flow::flow_action_name(f.action));
   w.end_object();
   if (f.key.proto == decode::kProtoTcp) {
     uint8_t all = f.tcp_flags_seen[0] | f.tcp_flags_seen[1];

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/app/dhcp.h"
 #include "agent/app/dns.h"
 #include "agent/app/http.h"
 #include "agent/app/tls.h"
@@ -83,6 +84,9 @@ void fill_http(const app::HttpTx& tx, const Redaction& r, v1::HttpInfo* out);
 // `question`: which question the record is about (queries are logged one per question).
 void fill_dns(const app::DnsMessage& msg, size_t question, v1::DnsInfo* out);
 void fill_tls(const app::TlsParser& tls, v1::TlsInfo* out);
+// An LLMNR message (a DnsMessage seen on an LLMNR flow) and a DHCP message, as alerts carry them.
+void fill_llmnr(const app::DnsMessage& msg, v1::LlmnrInfo* out);
+void fill_dhcp(const app::DhcpMessage& msg, v1::DhcpInfo* out);
 
 std::string render_flow(const flow::Flow& f);
 std::string render_http(const flow::Flow& f, const app::HttpTx& tx, int64_t ts_us, const Redaction& r);

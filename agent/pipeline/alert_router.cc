@@ -33,6 +33,17 @@ void fill_extras(const AlertOutput& o, const AlertContext& ctx, eve::AlertExtras
       std::copy_n(eth.data() + 6, 6, x->src_mac);
     }
   }
+  if (real && p->tunnel_depth > 0) {
+    const auto& t = p->tunnel_outer;
+    x->tunnel = true;
+    x->tunnel_src_ip = t.src.to_string();
+    x->tunnel_dest_ip = t.dst.to_string();
+    x->tunnel_ports = t.proto == decode::kProtoTcp || t.proto == decode::kProtoUdp || t.proto == decode::kProtoSctp;
+    x->tunnel_src_port = t.sp;
+    x->tunnel_dest_port = t.dp;
+    x->tunnel_proto = decode::proto_name(t.proto);
+    x->tunnel_depth = p->tunnel_depth - 1u;
+  }
   if (o.metadata && ctx.flow != nullptr) {
     const flow::Flow& f = *ctx.flow;
     x->flow = true;
@@ -84,8 +95,12 @@ void AlertRouter::alert(v1::Alert&& a, const AlertContext& ctx) {
     if (ctx.app->http != nullptr) {
       output::fill_http(*ctx.app->http, cfg_.redaction, net.mutable_http());
       if (!ctx.has_tx) net.set_tx_id(ctx.app->http->id);
+    } else if (ctx.app->dns != nullptr && ctx.app->proto == app::AppProto::kLlmnr) {
+      output::fill_llmnr(*ctx.app->dns, net.mutable_llmnr());
     } else if (ctx.app->dns != nullptr) {
       output::fill_dns(*ctx.app->dns, 0, net.mutable_dns());
+    } else if (ctx.app->dhcp != nullptr) {
+      output::fill_dhcp(*ctx.app->dhcp, net.mutable_dhcp());
     } else if (ctx.app->tls != nullptr) {
       output::fill_tls(*ctx.app->tls, net.mutable_tls());
     }
@@ -98,9 +113,12 @@ void AlertRouter::alert(v1::Alert&& a, const AlertContext& ctx) {
     eve::AlertExtras x;
     fill_extras(cfg_.alert_output, ctx, &x);
     x.has_tx = ctx.has_tx || (ctx.app != nullptr && ctx.app->http != nullptr);
+    if (cfg_.alert_output.rule_raw) x.rule_text = ctx.rule_text;
+    if (cfg_.alert_output.verdict) x.verdict = ctx.verdict.empty() ? std::string_view("alert") : ctx.verdict;
     eve::EveOptions opt;
     opt.payload = cfg_.alert_output.payload;
     opt.payload_printable = cfg_.alert_output.payload_printable;
+    opt.rule_metadata = opt.app_layer = cfg_.alert_output.metadata;
     eve_->write(eve::render_alert(a, opt, &x));
   }
   if (consumer_) consumer_(a);

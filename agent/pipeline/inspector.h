@@ -28,9 +28,15 @@
 //   2. on_stream(flow, dir, new_data, ...)    -- TCP only: bytes that became contiguous in `dir` because of
 //                                                this packet (may be zero or several calls; in-order data is
 //                                                delivered at once, out-of-order data when the gap fills)
+//                                                With stream.inline false (IDS mode, the default) instead:
+//                                                bytes of `dir` the peer has acknowledged, at the next packet
+//                                                of direction `dir` (agent/pipeline/worker.h)
 //   3. on_app_event(flow, dir, event)         -- app-layer events (agent/app/app_event.h) produced by those
 //                                                bytes (or by the UDP payload for DNS), in order; also the
 //                                                kProtocolDetected event (flow->app_proto is set before it)
+// In IDS mode the app events of TCP data come with the stream bytes, at the next packet of the event's
+// direction, and what is left at flow end comes with a pseudo packet of each direction (pcap_cnt 0, no raw
+// bytes) before on_flow_end; body chunk events are not passed on in IDS mode.
 // on_flow_end(flow) comes once, just before a flow is destroyed (timeout, eviction, end of input), on the
 // flow's worker, after its last packet's calls. `dir` in on_app_event is the direction of the data that
 // completed the event (HTTP response events are to_client).
@@ -39,6 +45,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "agent/decode/packet.h"
 #include "agent/flow/flow.h"
@@ -60,6 +67,8 @@ struct AlertContext {
   bool stream = false;                      // matched on reassembled stream data
   uint64_t tx_id = 0;
   bool has_tx = false;
+  std::string_view verdict;                 // the packet's verdict: "pass" after a pass rule; empty: "alert"
+  std::string_view rule_text;               // the rule as written (EVE alert.rule when enabled)
 };
 
 // Receives alerts. Thread-safe: any worker may call it. The pipeline fills the alert's event_time_us,
@@ -75,6 +84,15 @@ struct InspectContext {
   unsigned worker = 0;       // 0..workers-1, stable for the thread
   AlertSink* sink = nullptr; // never null
   int64_t now_us = 0;        // packet time (capture clock), monotonic per worker
+  // During on_stream only, when non-empty: what alerts on this stream data log as their payload instead
+  // of `data` (all the stream blocks inspected together, with "[N bytes missing]" in each gap).
+  std::span<const uint8_t> stream_payload;
+  // During on_packet: the packet's TCP flow is reassembled (its payload reaches on_stream).
+  bool tcp_reassembled = false;
+  // IDS mode: stream bytes and app events inspected as on an established flow although the flow is
+  // closing or ended (what the closing handshake released, or what is left at flow end), as Suricata
+  // inspects them at the latest with its flow-end pseudo packets, which count as established.
+  bool as_established = false;
 };
 
 class Inspector {

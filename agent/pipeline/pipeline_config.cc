@@ -29,7 +29,13 @@ void add_pipeline_keys(config::Schema& s) {
   s.add({.key = "outputs.eve.alert.packet", .type = Type::kBool, .default_value = "false",
          .help = "network alerts carry the whole packet from its link header, base64 (EVE packet, packet_info)"});
   s.add({.key = "outputs.eve.alert.metadata", .type = Type::kBool, .default_value = "true",
-         .help = "network alerts carry the flow's counters at alert time (EVE alert flow object)"});
+         .help = "network alerts carry the flow's counters at alert time (EVE alert flow object), the "
+                 "transaction's http/dns/tls objects and the rule's metadata (alert.metadata)"});
+  s.add({.key = "outputs.eve.alert.rule-raw", .type = Type::kBool, .default_value = "false",
+         .help = "network alerts carry the rule as written (EVE alert.rule; Suricata's metadata.rule.raw)"});
+  s.add({.key = "outputs.eve.alert.verdict", .type = Type::kBool, .default_value = "false",
+         .help = "network alerts carry the packet's verdict (EVE verdict.action: alert, or pass when a pass "
+                 "rule or policy passed the packet; Picket only watches, so never drop)"});
   s.add({.key = "outputs.eve.ethernet", .type = Type::kBool, .default_value = "false",
          .help = "network alerts carry the packet's MAC addresses (EVE ether)"});
   s.add({.key = "threshold-file", .type = Type::kString,
@@ -56,6 +62,8 @@ PipelineConfig PipelineConfig::from(const config::Settings& s) {
   c.alert_output.payload_printable = s.get_bool("outputs.eve.alert.payload-printable");
   c.alert_output.packet = s.get_bool("outputs.eve.alert.packet");
   c.alert_output.metadata = s.get_bool("outputs.eve.alert.metadata");
+  c.alert_output.rule_raw = s.get_bool("outputs.eve.alert.rule-raw");
+  c.alert_output.verdict = s.get_bool("outputs.eve.alert.verdict");
   c.alert_output.ethernet = s.get_bool("outputs.eve.ethernet");
   return c;
 }

@@ -27,7 +27,10 @@ struct AlertOutput {
   bool payload = true;            // outputs.eve.alert.payload: "payload" (base64) and "stream"
   bool payload_printable = true;  // outputs.eve.alert.payload-printable
   bool packet = false;            // outputs.eve.alert.packet: "packet" (base64, from the link header) + packet_info
-  bool metadata = true;           // outputs.eve.alert.metadata: the "flow" object (counters at alert time)
+  bool metadata = true;           // outputs.eve.alert.metadata: the "flow" object (counters at alert time),
+                                  // http/dns/tls objects and alert.metadata
+  bool rule_raw = false;          // outputs.eve.alert.rule-raw: alert.rule (the rule's text)
+  bool verdict = false;           // outputs.eve.alert.verdict: "verdict": {"action": ...}
   bool ethernet = false;          // outputs.eve.ethernet: "ether" {src_mac, dest_mac}
 };
 

@@ -1,11 +1,35 @@
 #include "agent/pipeline/worker.h"
 
 #include <algorithm>
+#include <string>
 
 namespace picket::pipeline {
 
 using flow::Direction;
 using flow::Flow;
+
+// IDS mode: what waits to be inspected in one direction of a flow (see worker.h).
+struct Worker::PendingDir {
+  struct Piece {
+    size_t pos = 0, len = 0;  // in `raw`
+    uint64_t off = 0;         // stream offset
+    uint64_t gap_before = 0;  // bytes lost just before it
+  };
+  struct Event {
+    app::AppEventKind kind;
+    app::Direction dir;
+    app::AppProto proto;
+    uint64_t tx_id = 0;
+    bool http = false, tls = false;
+    std::shared_ptr<const app::HttpTx> http_copy;  // set once the parser may release the transaction
+    std::shared_ptr<const app::DnsMessage> dns;
+  };
+  std::vector<uint8_t> raw;
+  std::vector<Piece> pieces;
+  uint64_t gap = 0;  // bytes lost since the last piece
+  std::vector<Event> events;
+  bool empty() const { return pieces.empty() && events.empty(); }
+};
 
 struct Worker::AppSlot : flow::FlowSlot {
   AppSlot(const app::AppLimits& l, app::AppCounters& c, uint16_t port)
@@ -18,12 +42,30 @@ struct Worker::AppSlot : flow::FlowSlot {
   bool tls_logged = false;
   bool proto_counted = false;
   uint64_t dns_tx = 0;
+  PendingDir pending[2];
+  bool finish_deferred = false;  // both directions closed while data waited: finish once inspected
 };
 
 namespace {
 app::Direction to_app(Direction d) { return static_cast<app::Direction>(d); }
 Direction from_app(app::Direction d) { return static_cast<Direction>(d); }
 int app_index(flow::AppProto p) { return p == flow::AppProto::kFailed ? 7 : std::min(6, static_cast<int>(p)); }
+
+// The flow-end pseudo packet of direction d (agent/stream's is client -> server).
+decode::Packet pseudo_packet(const Flow& f, int d) {
+  decode::Packet p = stream::flow_end_packet(f);
+  if (d == 1) {
+    std::swap(p.src, p.dst);
+    std::swap(p.sp, p.dp);
+  }
+  return p;
+}
+
+constexpr size_t kKeepCapacity = 64 * 1024;  // pending bytes buffer kept per flow direction between packets
+
+const app::HttpTx* live_tx(const app::AppState* st, uint64_t id) {
+  return st != nullptr ? st->http_tx(id) : nullptr;  // HTTP/1 or HTTP/2
+}
 }  // namespace
 
 void WorkerStats::add(const WorkerStats& o) {
@@ -50,6 +92,7 @@ Worker::Worker(unsigned id, const PipelineConfig& cfg, std::span<Inspector* cons
       app_limits_(cfg.app),
       flows_(cfg.flow, [this](Flow& f) { end_flow(f); }),
       reasm_(cfg.stream) {
+  defer_ = !cfg.stream.inline_mode;
   ctx_.worker = id_;
   ctx_.sink = alerts_;
   // Bodies are kept for rules (file_data, http.request_body ...); without an inspector nobody reads them.
@@ -78,7 +121,14 @@ void Worker::process(const decode::Packet& p) {
   last_ts_ = std::max(last_ts_, p.ts_us);
   Direction dir = Direction::kToServer;
   Flow* f = flows_.get(p, &dir);
-  for (Inspector* i : inspectors_) i->on_packet(ctx_, p, f, dir);
+  ctx_.tcp_reassembled = f != nullptr && p.is_tcp() && !f->no_inspection && reasm_.tracks(*f);
+  // IDS mode: a TCP packet of a flow is inspected after its stream processing, as Suricata does, so
+  // that it sees what the data its ACK released changed (the app protocol, transactions).
+  const bool stream_first = defer_ && f != nullptr && !f->no_inspection && p.is_tcp() &&
+                            p.l4_csum != decode::ChecksumState::kInvalid;
+  if (!stream_first) {
+    for (Inspector* i : inspectors_) i->on_packet(ctx_, p, f, dir);
+  }
   if (f != nullptr && !f->no_inspection) {
     if (p.l4_csum == decode::ChecksumState::kInvalid) {
       ++st_.checksum_skipped;
@@ -86,6 +136,10 @@ void Worker::process(const decode::Packet& p) {
       cur_packet_ = &p;  // what a FIN/RST closes is released by this packet
       reasm_.on_packet(*f, p, dir, *this);
       cur_packet_ = nullptr;
+      if (stream_first) {
+        for (Inspector* i : inspectors_) i->on_packet(ctx_, p, f, dir);
+        flush_pending(*f, flow::dir_index(dir), p);
+      }
     } else if (p.is_udp() && !p.payload.empty()) {
       AppSlot* a = app_slot(*f);
       if (a->state) {
@@ -101,26 +155,116 @@ void Worker::process(const decode::Packet& p) {
       }
     }
   }
+  ctx_.tcp_reassembled = false;
   if ((st_.packets & 255) == 0) flows_.expire(last_ts_);
 }
 
 void Worker::on_data(Flow& f, Direction dir, std::span<const uint8_t> data, uint64_t offset,
                      const decode::Packet& packet) {
-  for (Inspector* i : inspectors_) i->on_stream(ctx_, f, dir, data, offset, packet);
-  AppSlot* a = app_slot(f);
+  AppSlot* a = nullptr;
+  if (!defer_) {
+    for (Inspector* i : inspectors_) i->on_stream(ctx_, f, dir, data, offset, packet);
+    a = app_slot(f);
+  } else {
+    a = app_slot(f);
+    if (!inspectors_.empty()) {
+      PendingDir& pd = a->pending[flow::dir_index(dir)];
+      if (!pd.pieces.empty() && pd.gap == 0 && pd.pieces.back().off + pd.pieces.back().len == offset) {
+        pd.pieces.back().len += data.size();
+      } else {
+        pd.pieces.push_back({.pos = pd.raw.size(), .len = data.size(), .off = offset, .gap_before = pd.gap});
+        pd.gap = 0;
+      }
+      pd.raw.insert(pd.raw.end(), data.begin(), data.end());
+    }
+  }
   if (!a->state) return;
+  if (defer_) protect_pending(*a);
   Flow* saved_flow = cur_flow_;
   const decode::Packet* saved_packet = cur_packet_;
+  const bool saved_deferring = deferring_;
   cur_flow_ = &f;
   cur_packet_ = &packet;
+  deferring_ = defer_;
   a->state->on_data(to_app(dir), data, this);
   cur_flow_ = saved_flow;
   cur_packet_ = saved_packet;
+  deferring_ = saved_deferring;
 }
 
-void Worker::on_gap(Flow& f, Direction dir) {
+void Worker::on_gap(Flow& f, Direction dir, uint64_t bytes) {
+  if (defer_ && !inspectors_.empty()) app_slot(f)->pending[flow::dir_index(dir)].gap += bytes;
   auto* a = static_cast<AppSlot*>(f.app.get());
   if (a != nullptr && a->state) a->state->on_gap(to_app(dir));
+}
+
+void Worker::protect_pending(AppSlot& a) {
+  for (PendingDir& pd : a.pending) {
+    for (PendingDir::Event& e : pd.events) {
+      if (!e.http || e.http_copy) continue;
+      const app::HttpTx* t = live_tx(a.state.get(), e.tx_id);
+      // A transaction complete both ways is released by the parser's next call.
+      if (t != nullptr && t->request.complete && t->response.complete) {
+        e.http_copy = std::make_shared<const app::HttpTx>(*t);
+      }
+    }
+  }
+}
+
+void Worker::flush_pending(Flow& f, int d, const decode::Packet& p) {
+  auto* a = static_cast<AppSlot*>(f.app.get());
+  if (a == nullptr) return;
+  PendingDir& pd = a->pending[d];
+  const Direction dir = static_cast<Direction>(d);
+  // What the closing handshake released is inspected as on an established flow: Suricata inspects it
+  // at the latest with its flow-end pseudo packets, which count as established.
+  const bool saved_as_established = ctx_.as_established;
+  if (f.state == flow::FlowState::kClosed) ctx_.as_established = true;
+  if (!pd.pieces.empty()) {
+    // One inspection per contiguous block; with a gap, every alert logs all of them with gap markers.
+    const bool marked = pd.pieces.size() > 1 || pd.pieces.front().gap_before > 0;
+    if (marked) {
+      stream_log_.clear();
+      for (const auto& pc : pd.pieces) {
+        if (pc.gap_before > 0) stream_log_ += "[" + std::to_string(pc.gap_before) + " bytes missing]";
+        stream_log_.append(reinterpret_cast<const char*>(pd.raw.data() + pc.pos), pc.len);
+      }
+      ctx_.stream_payload = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(stream_log_.data()),
+                                                     stream_log_.size());
+    }
+    for (const auto& pc : pd.pieces) {
+      std::span<const uint8_t> bytes(pd.raw.data() + pc.pos, pc.len);
+      for (Inspector* i : inspectors_) i->on_stream(ctx_, f, dir, bytes, pc.off, p);
+    }
+    ctx_.stream_payload = {};
+    pd.raw.clear();
+    pd.pieces.clear();
+  }
+  if (!pd.events.empty()) {
+    std::vector<PendingDir::Event> events;
+    events.swap(pd.events);
+    for (const auto& ev : events) {
+      app::AppEvent e{.kind = ev.kind, .dir = ev.dir, .proto = ev.proto};
+      if (ev.http) {
+        e.http = ev.http_copy ? ev.http_copy.get() : live_tx(a->state.get(), ev.tx_id);
+        if (e.http == nullptr) continue;  // dropped by the parser (too many pending transactions)
+      }
+      if (ev.dns) e.dns = ev.dns.get();
+      if (ev.tls) {
+        e.tls = a->state ? a->state->tls() : nullptr;
+        if (e.tls == nullptr) continue;
+      }
+      for (Inspector* i : inspectors_) i->on_app_event(ctx_, f, from_app(ev.dir), e, p);
+    }
+    events.clear();
+    if (pd.events.empty()) pd.events.swap(events);  // keep the capacity
+  }
+  ctx_.as_established = saved_as_established;
+  if (pd.raw.capacity() > kKeepCapacity) std::vector<uint8_t>().swap(pd.raw);  // a burst: give it back
+  if (a->finish_deferred && a->pending[0].empty() && a->pending[1].empty()) {
+    a->finish_deferred = false;
+    if (a->state) finish_app(f, *a, f.last_ts_us);
+  }
 }
 
 void Worker::on_close(Flow& f, Direction dir) {
@@ -130,13 +274,24 @@ void Worker::on_close(Flow& f, Direction dir) {
   const decode::Packet pseudo = cur_packet_ == nullptr ? stream::flow_end_packet(f) : decode::Packet{};
   Flow* saved_flow = cur_flow_;
   const decode::Packet* saved_packet = cur_packet_;
+  const bool saved_deferring = deferring_;
   cur_flow_ = &f;
   if (cur_packet_ == nullptr) cur_packet_ = &pseudo;
+  if (defer_) protect_pending(*a);
+  deferring_ = defer_;
   a->state->on_close(to_app(dir), this);
+  deferring_ = saved_deferring;
   a->closed |= static_cast<uint8_t>(1u << flow::dir_index(dir));
   // Both directions ended (FIN both ways or RST): nothing more can reach the parser, so log what is left
-  // and free its buffers now instead of when the closed flow times out.
-  if (a->closed == 3) finish_app(f, *a, f.last_ts_us);
+  // and free its buffers now instead of when the closed flow times out (IDS mode: once what waits for
+  // inspection was inspected, since it may refer to the parser's transactions).
+  if (a->closed == 3) {
+    if (a->pending[0].empty() && a->pending[1].empty()) {
+      finish_app(f, *a, f.last_ts_us);
+    } else {
+      a->finish_deferred = true;
+    }
+  }
   cur_flow_ = saved_flow;
   cur_packet_ = saved_packet;
 }
@@ -153,7 +308,22 @@ void Worker::on_app_event(const app::AppEvent& e) {
   }
   static const decode::Packet kNone{};
   const decode::Packet& pkt = cur_packet_ != nullptr ? *cur_packet_ : kNone;
-  for (Inspector* i : inspectors_) i->on_app_event(ctx_, f, dir, e, pkt);
+  if (deferring_ && a != nullptr) {
+    // IDS mode: inspected at the next packet of the event's direction (flush_pending).
+    using K = app::AppEventKind;
+    if (!inspectors_.empty() && e.kind != K::kHttpRequestBody && e.kind != K::kHttpResponseBody) {
+      PendingDir::Event pe{.kind = e.kind, .dir = e.dir, .proto = e.proto};
+      if (e.http != nullptr) {
+        pe.http = true;
+        pe.tx_id = e.http->id;
+      }
+      if (e.dns != nullptr) pe.dns = std::make_shared<const app::DnsMessage>(*e.dns);
+      pe.tls = e.tls != nullptr;
+      a->pending[flow::dir_index(dir)].events.push_back(std::move(pe));
+    }
+  } else {
+    for (Inspector* i : inspectors_) i->on_app_event(ctx_, f, dir, e, pkt);
+  }
   switch (e.kind) {
     case app::AppEventKind::kHttpResponseComplete:
       if (e.http != nullptr) {
@@ -163,7 +333,7 @@ void Worker::on_app_event(const app::AppEvent& e) {
       }
       break;
     case app::AppEventKind::kDnsMessage:
-      if (e.dns != nullptr) {
+      if (e.dns != nullptr && e.proto != app::AppProto::kLlmnr) {  // LLMNR has no EVE event type of its own yet
         ++st_.dns_messages;
         uint64_t tx = 0;
         if (a != nullptr) {
@@ -188,6 +358,12 @@ void Worker::on_app_event(const app::AppEvent& e) {
         ++st_.tls_handshakes;
         if (types_.tls) log(output::render_tls(f, *e.tls, ts));
       }
+      if (app_limits_.tls_encryption == app::TlsEncryption::kBypass) {
+        // app.tls.encryption-handling bypass: nothing more for this flow once it is encrypted.
+        f.no_inspection = true;
+        f.no_detection = true;
+        f.bypassed = true;
+      }
       break;
     default:
       break;
@@ -198,6 +374,15 @@ void Worker::end_flow(Flow& f) {
   ctx_.now_us = std::max(ctx_.now_us, f.last_ts_us);
   cur_packet_ = nullptr;
   reasm_.on_flow_end(f, nullptr, *this);
+  if (defer_ && f.app) {
+    // What never got a packet of its direction: one pseudo packet per direction, to server first.
+    ctx_.as_established = true;  // pseudo packets count as established, as Suricata's
+    for (int d = 0; d < 2; ++d) {
+      const decode::Packet pseudo = pseudo_packet(f, d);
+      flush_pending(f, d, pseudo);
+    }
+    ctx_.as_established = false;
+  }
   if (f.app) {
     auto* a = static_cast<AppSlot*>(f.app.get());
     if (a->state) finish_app(f, *a, f.last_ts_us);
@@ -228,6 +413,12 @@ void Worker::finish_app(Flow& f, AppSlot& a, int64_t ts) {
     if (types_.tls) log(output::render_tls(f, *t, ts));
   }
   a.state.reset();
+  for (PendingDir& pd : a.pending) {  // what waits was inspected (or is dropped with the parser): free it
+    if (!pd.empty()) continue;
+    std::vector<uint8_t>().swap(pd.raw);
+    std::vector<PendingDir::Piece>().swap(pd.pieces);
+    std::vector<PendingDir::Event>().swap(pd.events);
+  }
 }
 
 void Worker::finish() { flows_.flush(); }

@@ -11,6 +11,14 @@
 // and for UDP the app parser on the datagram. Packets whose transport checksum was checked and found
 // invalid reach on_packet but not reassembly or the app layer (as Suricata does).
 //
+// IDS mode (stream.inline false, the default): TCP data reaches the app parser when the receiver's ACK
+// releases it (agent/stream), but the inspectors see a direction's stream bytes and app events at the next
+// packet of THAT direction, as Suricata inspects a flow's data with the packets flowing its way: the bytes
+// and events wait per flow and direction, and at flow end the rest is inspected with a pseudo packet of
+// each direction (no pcap_cnt; EVE pkt_src "stream (flow timeout)"). Stream bytes released across a gap
+// are inspected block by block; their alerts log the bytes with "[N bytes missing]" in each gap
+// (InspectContext::stream_payload). Body chunk events (kHttp*Body) are not passed on in IDS mode.
+//
 // A TCP flow whose two directions closed has its app-layer state logged and freed right away (not at the
 // flow's timeout). With no inspector, HTTP bodies are not kept (AppLimits::http_keep_bodies).
 //
@@ -18,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "agent/app/app_state.h"
@@ -55,14 +64,20 @@ class Worker final : public stream::StreamSink, public app::AppEventSink {
   // StreamSink
   void on_data(flow::Flow& f, flow::Direction dir, std::span<const uint8_t> data, uint64_t offset,
                const decode::Packet& packet) override;
-  void on_gap(flow::Flow& f, flow::Direction dir) override;
+  void on_gap(flow::Flow& f, flow::Direction dir, uint64_t bytes) override;
   void on_close(flow::Flow& f, flow::Direction dir) override;
   // AppEventSink
   void on_app_event(const app::AppEvent& e) override;
 
  private:
   struct AppSlot;
+  struct PendingDir;
   AppSlot* app_slot(flow::Flow& f);
+  // IDS mode: inspects what waits for direction `d` of the flow with packet `p` (a packet of that
+  // direction, or a flow-end pseudo packet).
+  void flush_pending(flow::Flow& f, int d, const decode::Packet& p);
+  // Before the app parser runs again: copies the waiting HTTP transactions it may release.
+  void protect_pending(AppSlot& a);
   void end_flow(flow::Flow& f);
   // Ends the flow's app-layer state: logs transactions/handshakes not logged yet, frees the parser.
   void finish_app(flow::Flow& f, AppSlot& a, int64_t ts);
@@ -84,6 +99,9 @@ class Worker final : public stream::StreamSink, public app::AppEventSink {
   flow::Flow* cur_flow_ = nullptr;
   const decode::Packet* cur_packet_ = nullptr;
   int64_t last_ts_ = 0;
+  bool defer_ = false;      // IDS mode: inspect stream data and its app events at the data's direction
+  bool deferring_ = false;  // app events come from released TCP data right now: they wait
+  std::string stream_log_;  // the waiting bytes with gap markers, for the alerts' payload
 };
 
 }  // namespace picket::pipeline

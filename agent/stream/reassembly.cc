@@ -34,6 +34,9 @@ struct Reassembler::Dir {
 struct Reassembler::Session : flow::FlowSlot {
   Dir dirs[2];
   bool tracked = false;
+  bool async = false;  // one-sided (stream.async-oneside pickup): nobody ACKs, data is released at once
+  bool reset = false;  // a RST ended the session: no more data; what is held waits for the flow end
+  OsPolicy policy[2] = {OsPolicy::kBsd, OsPolicy::kBsd};  // of each direction's receiver
 };
 
 decode::Packet flow_end_packet(const Flow& f) {
@@ -62,10 +65,14 @@ void StreamStats::add(const StreamStats& o) {
 
 void add_stream_keys(config::Schema& s) {
   using config::Type;
+  s.add({.key = "stream.inline", .type = Type::kBool, .default_value = "false",
+         .help = "hand TCP data to the app layer and the rules as soon as it is in order (Suricata's inline "
+                 "mode); false (IDS mode): once the receiver acknowledged it, and at flow end what never was"});
   s.add({.key = "stream.midstream", .type = Type::kBool, .default_value = "false",
          .help = "pick up TCP flows whose handshake was not seen (reassemble and parse them)"});
   s.add({.key = "stream.async-oneside", .type = Type::kBool, .default_value = "false",
          .help = "reassemble TCP flows where only one side of the traffic is visible"});
+  add_os_policy_keys(s);
   s.add({.key = "stream.reassembly.memcap", .type = Type::kSize, .default_value = "64MB",
          .help = "out-of-order bytes queued, shared by the workers; a segment beyond it is dropped",
          .aliases = {"stream.memcap"}});
@@ -77,13 +84,21 @@ void add_stream_keys(config::Schema& s) {
 
 StreamConfig StreamConfig::from(const config::Settings& s, unsigned workers) {
   StreamConfig c;
+  c.inline_mode = s.get_bool("stream.inline");
   c.midstream = s.get_bool("stream.midstream");
   c.async_oneside = s.get_bool("stream.async-oneside");
   c.memcap = s.get_size("stream.reassembly.memcap") / std::max(1u, workers);
   c.depth = s.get_size("stream.reassembly.depth");
   c.window = static_cast<uint32_t>(std::min<uint64_t>(s.get_size("stream.reassembly.window"), 1u << 30));
   if (c.window == 0) c.window = 1;
+  if (auto t = OsPolicyTable::from(s); t && !t->empty()) c.os_policies = std::make_shared<const OsPolicyTable>(*t);
   return c;
+}
+
+Status check_stream_settings(const config::Settings& s) {
+  auto t = OsPolicyTable::from(s);
+  if (!t) return t.error();
+  return Status::Ok();
 }
 
 void Reassembler::free_queue(Dir& dir) {
@@ -108,11 +123,38 @@ void Reassembler::deliver(Flow& f, Dir& dir, int d, std::span<const uint8_t> dat
   if (!data.empty()) sink.on_data(f, static_cast<Direction>(d), data, off, p);
 }
 
-void Reassembler::drain(Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink) {
-  while (!dir.q.empty() && dir.q.front().off <= dir.next_off && !dir.depth_hit) {
+bool Reassembler::handshake(const Flow& f) {
+  // A split (four-way) handshake or a simultaneous open: both sides sent a SYN (SYN, SYN, SYN/ACK,
+  // ACK), so both directions have their initial sequence number, as after a three-way handshake.
+  bool both_syn = (f.tcp_flags_seen[0] & decode::kTcpSyn) != 0 && (f.tcp_flags_seen[1] & decode::kTcpSyn) != 0;
+  return (f.seen_syn && f.seen_synack) || both_syn;
+}
+
+bool Reassembler::track_condition(const Flow& f) const {
+  // With stream.midstream a flow first seen at its SYN/ACK (the SYN missed) is picked up too, as
+  // Suricata's midstream SYN/ACK pickup does.
+  return handshake(f) || f.midstream || (cfg_.midstream && f.seen_synack) ||
+         (cfg_.async_oneside && (f.seen_syn || f.seen_synack));
+}
+
+bool Reassembler::tracks(const Flow& f) const {
+  const auto* s = static_cast<const Session*>(f.stream.get());
+  return (s != nullptr && s->tracked) || track_condition(f);
+}
+
+uint64_t Reassembler::release_limit(const Session& s, const Dir& dir) const {
+  if (cfg_.inline_mode || s.async) return UINT64_MAX;
+  return dir.has_ack ? dir.ack_off : 0;
+}
+
+void Reassembler::drain(Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink, uint64_t limit) {
+  while (!dir.q.empty() && dir.q.front().off <= dir.next_off && !dir.depth_hit && dir.next_off < limit) {
     Dir::Seg& s = dir.q.front();
     if (s.end() > dir.next_off) {
-      deliver(f, dir, d, std::span<const uint8_t>(s.data).subspan(dir.next_off - s.off), p, sink);
+      size_t from = static_cast<size_t>(dir.next_off - s.off);
+      size_t to = static_cast<size_t>(std::min(s.end(), limit) - s.off);
+      deliver(f, dir, d, std::span<const uint8_t>(s.data).subspan(from, to - from), p, sink);
+      if (!dir.depth_hit && dir.next_off < s.end()) break;  // the rest waits for its ACK
     }
     if (dir.q.empty()) break;  // depth reached inside deliver may not clear, but be safe
     mem_ -= dir.q.front().data.size();
@@ -126,21 +168,22 @@ void Reassembler::drain(Flow& f, Dir& dir, int d, const decode::Packet& p, Strea
   }
 }
 
-void Reassembler::skip_gap(Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink) {
+void Reassembler::skip_gap(Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink, uint64_t limit) {
   if (dir.q.empty() || dir.q.front().off <= dir.next_off) return;
   ++stats_.gaps;
-  sink.on_gap(f, static_cast<Direction>(d));
   uint64_t skip = dir.q.front().off - dir.next_off;
+  sink.on_gap(f, static_cast<Direction>(d), skip);
   dir.next_seq += static_cast<uint32_t>(skip);
   dir.next_off = dir.q.front().off;
-  drain(f, dir, d, p, sink);
+  drain(f, dir, d, p, sink, limit);
 }
 
 void Reassembler::add_data(Flow& f, Session& s, int d, uint32_t seq, std::span<const uint8_t> data,
                            const decode::Packet& p, StreamSink& sink) {
   Dir& dir = s.dirs[d];
   ++stats_.segments;
-  if (dir.depth_hit || dir.closed) return;
+  if (dir.depth_hit || dir.closed || s.reset) return;
+  const uint64_t limit = release_limit(s, dir);
   int64_t rel = static_cast<int32_t>(seq - dir.next_seq);
   if (rel < 0) {
     if (static_cast<uint64_t>(-rel) >= data.size()) {
@@ -151,7 +194,7 @@ void Reassembler::add_data(Flow& f, Session& s, int d, uint32_t seq, std::span<c
     data = data.subspan(static_cast<size_t>(-rel));
     rel = 0;
   }
-  if (rel == 0 && dir.q.empty()) {  // the common case: in order, nothing queued
+  if (rel == 0 && dir.q.empty() && limit == UINT64_MAX) {  // inline: in order, nothing queued
     deliver(f, dir, d, data, p, sink);
     return;
   }
@@ -162,11 +205,13 @@ void Reassembler::add_data(Flow& f, Session& s, int d, uint32_t seq, std::span<c
   // Queue the parts not held yet (first wins), comparing the overlapping parts.
   uint64_t off = dir.next_off + static_cast<uint64_t>(rel);
   uint64_t end = off + data.size();
-  if (rel > 0) ++stats_.out_of_order;
+  // Out of order: it leaves a hole (bytes held for their ACK in IDS mode do not make one).
+  if (rel > 0 && (dir.q.empty() || off > dir.q.back().end())) ++stats_.out_of_order;
   std::vector<Dir::Seg> pieces;
   uint64_t pos = off;
   bool covered_any = false;
-  for (const auto& q : dir.q) {
+  const OsPolicy policy = cfg_.inline_mode ? OsPolicy::kFirst : s.policy[d];
+  for (auto& q : dir.q) {
     if (q.end() <= pos) continue;
     if (q.off >= end) break;
     if (q.off > pos) {
@@ -175,7 +220,12 @@ void Reassembler::add_data(Flow& f, Session& s, int d, uint32_t seq, std::span<c
     uint64_t ob = std::max(q.off, pos), oe = std::min(q.end(), end);
     if (oe > ob) {
       covered_any = true;
-      if (std::memcmp(q.data.data() + (ob - q.off), data.data() + (ob - off), oe - ob) != 0) ++stats_.overlap_diff;
+      uint8_t* held = q.data.data() + (ob - q.off);
+      const uint8_t* fresh = data.data() + (ob - off);
+      if (std::memcmp(held, fresh, oe - ob) != 0) {
+        ++stats_.overlap_diff;
+        if (use_new_data(policy, off, end, q.off, q.end())) std::memcpy(held, fresh, oe - ob);
+      }
     }
     pos = std::max(pos, q.end());
     if (pos >= end) break;
@@ -198,9 +248,9 @@ void Reassembler::add_data(Flow& f, Session& s, int d, uint32_t seq, std::span<c
                                [](const Dir::Seg& a, uint64_t o) { return a.off < o; });
     dir.q.insert(it, std::move(pc));
   }
-  drain(f, dir, d, p, sink);
+  drain(f, dir, d, p, sink, limit);
   if (!dir.q.empty() && ((dir.has_ack && dir.ack_off >= dir.q.front().off) || dir.qbytes > cfg_.window)) {
-    skip_gap(f, dir, d, p, sink);
+    skip_gap(f, dir, d, p, sink, limit);
   }
 }
 
@@ -209,6 +259,10 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
   if (s == nullptr) {
     f.stream = std::make_unique<Session>();
     s = static_cast<Session*>(f.stream.get());
+    if (cfg_.os_policies) {  // the receiver of each direction's bytes decides overlaps
+      s->policy[0] = cfg_.os_policies->lookup(f.key.server);
+      s->policy[1] = cfg_.os_policies->lookup(f.key.client);
+    }
   }
   int d = flow::dir_index(direction);
   Dir& me = s->dirs[d];
@@ -223,13 +277,9 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
     seq += 1;  // data on a SYN (TCP Fast Open) starts after the SYN's sequence number
   }
   if (!s->tracked) {
-    // A split (four-way) handshake or a simultaneous open: both sides sent a SYN (SYN, SYN, SYN/ACK,
-    // ACK), so both directions have their initial sequence number, as after a three-way handshake.
-    bool both_syn = (f.tcp_flags_seen[0] & decode::kTcpSyn) != 0 && (f.tcp_flags_seen[1] & decode::kTcpSyn) != 0;
-    // With stream.midstream a flow first seen at its SYN/ACK (the SYN missed) is picked up too, as
-    // Suricata's midstream SYN/ACK pickup does.
-    s->tracked = (f.seen_syn && f.seen_synack) || both_syn || f.midstream || (cfg_.midstream && f.seen_synack) ||
-                 (cfg_.async_oneside && (f.seen_syn || f.seen_synack));
+    s->tracked = track_condition(f);
+    // Picked up one-sided: the receiver's ACKs will never be seen, so data is released as it comes.
+    s->async = s->tracked && !handshake(f) && cfg_.async_oneside && (f.seen_syn || f.seen_synack);
   }
   if (!s->tracked) {
     if (!p.payload.empty()) ++stats_.untracked;
@@ -241,12 +291,19 @@ void Reassembler::on_packet(Flow& f, const decode::Packet& p, Direction directio
       uint64_t a = peer.next_off + static_cast<uint64_t>(rel);
       if (!peer.has_ack || a > peer.ack_off) peer.ack_off = a;
       peer.has_ack = true;
-      if (!peer.q.empty() && peer.ack_off >= peer.q.front().off) skip_gap(f, peer, 1 - d, p, sink);
+      const uint64_t limit = release_limit(*s, peer);
+      drain(f, peer, 1 - d, p, sink, limit);  // IDS mode: the ACK releases the peer's data
+      if (!peer.q.empty() && peer.ack_off >= peer.q.front().off) skip_gap(f, peer, 1 - d, p, sink, limit);
     }
   }
   if (fl & decode::kTcpRst) {
+    s->reset = true;
     for (int i = 0; i < 2; ++i) {
       Dir& x = s->dirs[i];
+      // IDS mode: bytes in order but never acknowledged are still released, at flow end (as Suricata
+      // inspects them when the flow times out); the direction closes then.
+      bool held = !cfg_.inline_mode && !x.q.empty() && !x.depth_hit;
+      if (held) continue;
       if (x.init && !x.closed) {
         x.closed = true;
         sink.on_close(f, static_cast<Direction>(i));
@@ -281,10 +338,10 @@ void Reassembler::on_flow_end(Flow& f, const decode::Packet* last, StreamSink& s
   for (int d = 0; d < 2; ++d) {
     Dir& dir = s->dirs[d];
     if (s->tracked) {
-      drain(f, dir, d, p, sink);
+      drain(f, dir, d, p, sink, UINT64_MAX);
       while (!dir.q.empty() && !dir.depth_hit) {
         size_t before = dir.q.size();
-        skip_gap(f, dir, d, p, sink);
+        skip_gap(f, dir, d, p, sink, UINT64_MAX);
         if (dir.q.size() == before) break;
       }
     }

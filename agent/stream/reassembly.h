@@ -9,10 +9,17 @@
 // Each direction is an ordered byte stream from offset 0 (the byte after the SYN, or the first byte seen
 // when a flow is picked up midstream). on_data receives every byte at most once, in order.
 //
-// POLICY (one, documented): FIRST WINS. A byte is final once received: a retransmission or overlapping
-// segment never replaces bytes already delivered or already queued; it only fills holes. Overlaps whose
-// bytes differ from the queued ones are counted (stream.overlap_diff), since that is how overlap evasion
-// looks. Out-of-order segments up to `window` bytes ahead of the next expected byte are queued (within the
+// WHEN data is released (stream.inline): in IDS mode (the default, as Suricata's stream.inline: false)
+// in-order bytes are held until the receiver acknowledges them, and the peer's ACK packet releases them;
+// what was never acknowledged is released at flow end (flow timeout, end of input), also after a RST.
+// A one-sided flow picked up with stream.async-oneside (nobody will ACK) releases data as it comes. In
+// inline mode (stream.inline: true) in-order bytes are released by the packet that completed them.
+//
+// OVERLAP POLICY: bytes already delivered are final. A segment overlapping bytes still queued (out of
+// order, or in IDS mode not acknowledged yet) fills holes, and replaces the queued bytes only where the
+// receiver's stack would (host-os-policy, agent/stream/os_policy.h: by the receiving host's address,
+// default bsd, as Suricata; inline mode keeps the first bytes). Overlaps whose bytes differ are counted
+// (stream.overlap_diff), since that is how overlap evasion looks. Out-of-order segments up to `window` bytes ahead of the next expected byte are queued (within the
 // worker's memcap) and delivered when the hole fills. A hole is given up (on_gap, then delivery resumes
 // after it) when the receiver ACKs past it (the capture missed it), when the queue of that direction
 // exceeds the window, or at flow end. Data past `depth` bytes of a direction is not delivered.
@@ -24,10 +31,13 @@
 //
 // Not thread-safe: one per worker thread; a flow's state is only touched by its worker.
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "agent/decode/packet.h"
 #include "agent/flow/flow.h"
+#include "agent/stream/os_policy.h"
+#include "common/result.h"
 
 namespace picket::config {
 class Schema;
@@ -37,17 +47,22 @@ class Settings;
 namespace picket::stream {
 
 struct StreamConfig {
+  bool inline_mode = false;  // stream.inline: release in-order data at once, not when acknowledged
   bool midstream = false;
   bool async_oneside = false;
   uint64_t memcap = 64ull << 20;  // bytes queued out of order, per worker
   uint64_t depth = 1ull << 20;    // bytes delivered per direction (0: unlimited)
   uint32_t window = 1u << 20;     // how far ahead of the next expected byte a segment may be queued
+  std::shared_ptr<const OsPolicyTable> os_policies;  // host-os-policy; null: bsd for every host
 
   static StreamConfig from(const config::Settings& s, unsigned workers = 1);
 };
 
-// stream.midstream, stream.async-oneside, stream.memcap, stream.reassembly.{memcap,depth,window}.
+// stream.inline, stream.midstream, stream.async-oneside, stream.memcap, stream.reassembly.{memcap,depth,window}.
+// Also host-os-policy.* (os_policy.h).
 void add_stream_keys(config::Schema& schema);
+// Reports an invalid host-os-policy address (StreamConfig::from then ignores the table).
+Status check_stream_settings(const config::Settings& s);
 
 class StreamSink {
  public:
@@ -55,8 +70,8 @@ class StreamSink {
   // New in-order bytes of `dir`; `offset` is the stream offset of data[0]. `packet` released them.
   virtual void on_data(flow::Flow& f, flow::Direction dir, std::span<const uint8_t> data, uint64_t offset,
                        const decode::Packet& packet) = 0;
-  // Bytes were lost before the next on_data of `dir`.
-  virtual void on_gap(flow::Flow& f, flow::Direction dir) = 0;
+  // `bytes` bytes were lost before the next on_data of `dir`.
+  virtual void on_gap(flow::Flow& f, flow::Direction dir, uint64_t bytes) = 0;
   // `dir` ended (FIN or RST), after its last on_data.
   virtual void on_close(flow::Flow& f, flow::Direction dir) = 0;
 };
@@ -90,6 +105,9 @@ class Reassembler {
   void on_packet(flow::Flow& f, const decode::Packet& p, flow::Direction dir, StreamSink& sink);
   // Gives up every hole and delivers what is queued, then closes both directions (if not closed yet).
   void on_flow_end(flow::Flow& f, const decode::Packet* last, StreamSink& sink);
+  // Whether the flow's TCP data is (or, from its state after the flow table's update, will be at its
+  // next on_packet) reassembled, i.e. its payload is inspected as stream data.
+  bool tracks(const flow::Flow& f) const;
 
   const StreamStats& stats() const { return stats_; }
   uint64_t memory() const { return mem_; }
@@ -102,8 +120,13 @@ class Reassembler {
                 const decode::Packet& p, StreamSink& sink);
   void deliver(flow::Flow& f, Dir& dir, int d, std::span<const uint8_t> data, const decode::Packet& p,
                StreamSink& sink);
-  void drain(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink);
-  void skip_gap(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink);
+  // Delivers queued bytes that are contiguous with the stream, up to `limit` (exclusive stream offset).
+  void drain(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink, uint64_t limit);
+  void skip_gap(flow::Flow& f, Dir& dir, int d, const decode::Packet& p, StreamSink& sink, uint64_t limit);
+  // How far `dir` may be delivered now: everything (inline, one-sided async) or what the peer ACKed.
+  uint64_t release_limit(const Session& s, const Dir& dir) const;
+  static bool handshake(const flow::Flow& f);
+  bool track_condition(const flow::Flow& f) const;
   void free_queue(Dir& dir);
 
   StreamConfig cfg_;

@@ -115,7 +115,8 @@ class PipelineService : public Service {
       spdlog::info("live stream for operators on {}", stream_->bound_endpoint());
       pipeline_->set_stream(stream_.get());
     }
-    feeder_ = std::make_unique<publish::JournalFeeder>(ingest_.journal().dir(), &ingest_.journal(), *pipeline_, 2000,
+    feeder_ = std::make_unique<publish::JournalFeeder>(ingest_.journal().dir(), &ingest_.journal(), *pipeline_,
+                                                       static_cast<size_t>(s.get_int("store.batch")),
                                                        s.get_size("ingest.journal-retain-size"));
     feeder_->set_nice(static_cast<int>(s.get_int("store.feeder-nice")));
     if (Status fs = feeder_->start(); !fs) return fs;

@@ -15,6 +15,9 @@ void add_correlate_keys(config::Schema& s) {
          .min = 16, .max = 100000000});
   s.add({.key = "correlate.max-members-per-incident", .type = Type::kInt, .default_value = "1000", .help = "member alerts recorded per incident",
          .min = 1, .max = 1000000});
+  s.add({.key = "correlate.max-listed", .type = Type::kInt, .default_value = "32",
+         .help = "agent and organisation names listed per incident (every one is counted; members list all)",
+         .min = 1, .max = 100000});
   s.add({.key = "correlate.state-interval", .type = Type::kDuration, .default_value = "5s",
          .help = "how often correlation state is saved to the store"});
 }
@@ -25,6 +28,7 @@ EngineOptions engine_options(const config::Settings& s) {
   o.max_events_per_group = static_cast<size_t>(s.get_int("correlate.max-events-per-group"));
   o.max_groups_per_rule = static_cast<size_t>(s.get_int("correlate.max-groups-per-rule"));
   o.max_members_per_incident = static_cast<size_t>(s.get_int("correlate.max-members-per-incident"));
+  o.max_listed = static_cast<size_t>(s.get_int("correlate.max-listed"));
   return o;
 }
 

@@ -48,13 +48,40 @@ bool temporal_holds(const CorrelationRule& r, int64_t distinct) {
 
 }  // namespace
 
-std::string member_key(const Member& m) {
-  std::string k = m.agent_key;
-  k += kSep;
-  k += m.epoch;
-  k += kSep;
-  k += std::to_string(m.seq);
-  return k;
+bool parse_member_key(std::string_view key, Member* out) {
+  const size_t last = key.rfind(kSep);
+  if (last == std::string_view::npos || last == 0) return false;
+  std::string_view stream = key.substr(0, last);
+  uint64_t seq = 0;
+  for (char c : key.substr(last + 1)) {
+    if (c < '0' || c > '9') return false;
+    seq = seq * 10 + static_cast<uint64_t>(c - '0');
+  }
+  // Agent keys are 32 bytes; any separator byte inside one is part of it.
+  size_t cut = stream.size() > 32 && stream[32] == kSep ? 32 : stream.find(kSep);
+  if (cut == std::string_view::npos) return false;
+  *out = {.agent_key = std::string(stream.substr(0, cut)), .epoch = std::string(stream.substr(cut + 1)), .seq = seq};
+  return true;
+}
+
+uint32_t Engine::Impl::stream_id(std::string_view agent_key, std::string_view epoch) {
+  std::string& k = key_scratch;
+  k.assign(agent_key);
+  k += '\0';
+  k.append(epoch);
+  const uint32_t id = streams.id(k);
+  if (id >= stream_seq.size()) {
+    stream_seq.resize(id + 1, 0);
+    stream_key_len.resize(id + 1, 0);
+    stream_key_len[id] = static_cast<uint32_t>(agent_key.size());
+  }
+  return id;
+}
+
+Member Engine::Impl::member(const MemberId& m) const {
+  const std::string& s = streams.name(m.stream);
+  const size_t n = std::min<size_t>(stream_key_len[m.stream], s.size());
+  return {.agent_key = s.substr(0, n), .epoch = n < s.size() ? s.substr(n + 1) : std::string(), .seq = m.seq};
 }
 
 Engine::Engine(RuleSet rules, EngineOptions options) : impl_(std::make_unique<Impl>()) {
@@ -110,17 +137,15 @@ void Engine::Impl::build_index() {
 void Engine::process(const Event& ev, std::vector<IncidentUpdate>* out) {
   Impl& m = *impl_;
   ++m.stats.events;
-  if (ev.alert != nullptr && ev.members.size() == 1) {
-    const Member& id = ev.members.front();
-    std::string stream = id.agent_key;
-    stream += kSep;
-    stream += id.epoch;
-    uint64_t& high = m.stream_seq[stream];
-    if (id.seq <= high) {
+  if (ev.alert != nullptr && ev.members == nullptr) {
+    const uint32_t sid = m.stream_id(ev.agent_key, ev.epoch);
+    uint64_t& high = m.stream_seq[sid];
+    if (ev.seq <= high) {
       ++m.stats.replayed;
       return;
     }
-    high = id.seq;
+    high = ev.seq;
+    m.current_stream = sid;
   }
   if (m.max_seen != INT64_MIN && ev.time_us < m.watermark()) {
     ++m.stats.late_dropped;
@@ -128,7 +153,7 @@ void Engine::process(const Event& ev, std::vector<IncidentUpdate>* out) {
   }
   m.max_seen = std::max(m.max_seen, ev.time_us);
   static const std::vector<Target> kNone;
-  auto find = [&](const auto& map, const std::string& key) -> const std::vector<Target>& {
+  auto find = [&](const auto& map, std::string_view key) -> const std::vector<Target>& {
     if (key.empty()) return kNone;
     auto it = map.find(key);
     return it == map.end() ? kNone : it->second;
@@ -153,15 +178,17 @@ void Engine::process(const Event& ev, std::vector<IncidentUpdate>* out) {
 }
 
 void Engine::Impl::dispatch(const Event& ev, const std::vector<Target>& targets, std::vector<IncidentUpdate>* out) {
-  for (const Target& t : targets) handle(t, ev, out);
+  const uint32_t agent = names.id(ev.agent), org = names.id(ev.org);  // once per event, not per rule
+  for (const Target& t : targets) handle(t, ev, agent, org, out);
 }
 
-void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<IncidentUpdate>* out) {
+void Engine::Impl::handle(const Target& t, const Event& ev, uint32_t agent, uint32_t org,
+                          std::vector<IncidentUpdate>* out) {
   RuleRuntime& r = rt[t.rule];
   const CorrelationRule& rule = r.rule;
   std::string key;
   for (const std::string& g : rule.group_by) {
-    auto v = field_value(ev, resolve_field(rule, t.ref, g));
+    auto v = field_view(ev, resolve_field(rule, t.ref, g), &scratch);
     if (!v) {
       ++stats.missing_field;
       return;
@@ -169,15 +196,20 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
     key += *v;
     key += kSep;
   }
-  Item item{.t = ev.time_us, .first_t = ev.first_time_us ? ev.first_time_us : ev.time_us, .order = ++order, .ref = t.ref, .agent = ev.agent, .org = ev.org,
-            .severity = ev.severity, .members = ev.members};
+  Item item{.t = ev.time_us, .first_t = ev.first_time_us ? ev.first_time_us : ev.time_us, .order = ++order,
+            .ref = t.ref, .agent = agent, .org = org, .severity = ev.severity};
+  if (ev.members) {
+    item.many = ev.members;
+  } else {
+    item.one = {.stream = current_stream, .seq = ev.seq};
+  }
   if (rule.type == CorrelationType::kValueCount) {
-    auto v = field_value(ev, resolve_field(rule, t.ref, rule.condition.field));
+    auto v = field_view(ev, resolve_field(rule, t.ref, rule.condition.field), &scratch);
     if (!v) {
       ++stats.missing_field;
       return;
     }
-    item.value = std::move(*v);
+    item.value.assign(*v);
   }
   auto git = r.groups.find(key);
   if (git == r.groups.end()) {
@@ -188,7 +220,7 @@ void Engine::Impl::handle(const Target& t, const Event& ev, std::vector<Incident
     git = r.groups.emplace(key, Group{}).first;
     // The group-by values (looked up again only for a new group; the key alone serves existing ones).
     for (const std::string& g : rule.group_by) {
-      git->second.values.emplace(g, field_value(ev, resolve_field(rule, t.ref, g)).value_or(std::string()));
+      git->second.values.emplace(g, std::string(field_view(ev, resolve_field(rule, t.ref, g), &scratch).value_or("")));
     }
     git->second.ref_last.assign(rule.rules.size(), INT64_MIN);
   }
@@ -265,7 +297,7 @@ bool Engine::Impl::evaluate_at(RuleRuntime& r, Group& g, size_t end, bool fast, 
       if (fast) {
         // The window is the group's newest, so values last seen before it never count again.
         g.expire_values(ts);
-        distinct = static_cast<int64_t>(g.value_by_last.size());
+        distinct = static_cast<int64_t>(g.distinct_values());
       } else {
         std::unordered_set<std::string_view> seen;
         for (size_t i = s; i <= end; ++i) seen.insert(g.items[i].value);
@@ -362,36 +394,43 @@ void Engine::Impl::fire(RuleRuntime& r, const std::string& key, Group& g, const 
     }
   }
   const bool chained = !r.consumers.empty();
-  std::vector<Member> window_members;
+  std::vector<MemberId> window_members;
   std::vector<const std::string*> new_agents, new_orgs;
+  bool counts_changed = false;
   size_t added = 0;
+  // The first max_listed agents (and organisations) to join are listed by name; every one is counted.
+  auto involve = [&](uint32_t id, IdSet& ids, std::set<std::string>& listed,
+                     std::vector<const std::string*>& fresh_names) {
+    if (id == 0 || !ids.insert(id)) return;
+    counts_changed = true;
+    if (listed.size() >= opt.max_listed) return;
+    fresh_names.push_back(&*listed.insert(names.name(id)).first);
+  };
   for (size_t i : picked) {
     const Item& it = g.items[i];
     // A chained match (many members) that this incident already took in adds nothing: skip its members
     // rather than look each one up again on every later event.
-    if (it.members.size() > 1 && !chained && !inc.absorbed.insert(it.order).second) continue;
+    if (it.many && !chained && !inc.absorbed.insert(it.order).second) continue;
     inc.first_us = std::min(inc.first_us, std::min(it.t, it.first_t));
     inc.last_us = std::max(inc.last_us, it.t);
     inc.severity = std::min(inc.severity, it.severity);
-    if (!it.agent.empty()) {
-      if (auto [a, fresh] = inc.agents.insert(it.agent); fresh) new_agents.push_back(&*a);
-    }
-    if (!it.org.empty()) {
-      if (auto [o, fresh] = inc.orgs.insert(it.org); fresh) new_orgs.push_back(&*o);
-    }
-    for (const Member& m : it.members) {
+    involve(it.agent, inc.agent_ids, inc.agents, new_agents);
+    involve(it.org, inc.org_ids, inc.orgs, new_orgs);
+    it.for_each_member([&](const MemberId& m) {
       if (chained) window_members.push_back(m);
-      if (inc.member_keys.size() >= opt.max_members_per_incident) continue;
-      if (!inc.member_keys.insert(member_key(m)).second) continue;
+      if (inc.member_keys.size() >= opt.max_members_per_incident) return;
+      if (!inc.member_keys.insert(m).second) return;
       ++added;
-      if (up == nullptr) continue;
+      if (up == nullptr) return;
+      const std::string& stream = streams.name(m.stream);
+      const size_t n = std::min<size_t>(stream_key_len[m.stream], stream.size());
       v1::MemberRef* ref = up->incident.add_members();
-      ref->set_agent_key(m.agent_key);
-      ref->set_epoch(m.epoch);
+      ref->set_agent_key(stream.data(), n);
+      if (n < stream.size()) ref->set_epoch(stream.data() + n + 1, stream.size() - n - 1);
       ref->set_seq(m.seq);
-    }
+    });
   }
-  if (!created && added == 0) {
+  if (!created && added == 0 && !counts_changed) {
     if (appended) {
       out->pop_back();
       inc.pending_out = nullptr;
@@ -424,20 +463,25 @@ void Engine::Impl::fire(RuleRuntime& r, const std::string& key, Group& g, const 
       up->group = g.values;
       for (const auto& a : inc.agents) x.add_agents(a);
       for (const auto& o : inc.orgs) x.add_orgs(o);
-    } else {
+    } else if (!new_agents.empty() || !new_orgs.empty()) {
       // The lists are sorted like the sets: insert what this match added in place, not re-list them all.
-      auto insert_sorted = [](google::protobuf::RepeatedPtrField<std::string>* list, const std::string& v) {
-        const int pos = static_cast<int>(std::lower_bound(list->begin(), list->end(), v) - list->begin());
-        list->Add()->assign(v);
-        for (int i = list->size() - 1; i > pos; --i) list->SwapElements(i - 1, i);  // pointer swaps
+      auto relist = [](google::protobuf::RepeatedPtrField<std::string>* list, const std::set<std::string>&,
+                       const std::vector<const std::string*>& fresh) {
+        for (const std::string* v : fresh) {
+          const int pos = static_cast<int>(std::lower_bound(list->begin(), list->end(), *v) - list->begin());
+          list->Add()->assign(*v);
+          for (int i = list->size() - 1; i > pos; --i) list->SwapElements(i - 1, i);  // pointer swaps
+        }
       };
-      for (const std::string* a : new_agents) insert_sorted(x.mutable_agents(), *a);
-      for (const std::string* o : new_orgs) insert_sorted(x.mutable_orgs(), *o);
+      relist(x.mutable_agents(), inc.agents, new_agents);
+      relist(x.mutable_orgs(), inc.orgs, new_orgs);
     }
     up->created = up->created || created;
     x.set_severity(severity);
     x.set_first_seen_us(inc.first_us);
     x.set_last_seen_us(inc.last_us);
+    x.set_agent_count(static_cast<uint32_t>(inc.agent_ids.size()));
+    x.set_org_count(static_cast<uint32_t>(inc.org_ids.size()));
   }
   // Hand the match on to the rules that chain this one: at its start and then at most once a timespan.
   if (!r.consumers.empty() && (created || te - inc.last_emit_us >= rule.timespan_us)) {
@@ -448,12 +492,12 @@ void Engine::Impl::fire(RuleRuntime& r, const std::string& key, Group& g, const 
     derived.rule = r.qualified;
     derived.bare_rule = rule.id;
     derived.name = rule.name;
-    derived.agent = inc.agents.size() == 1 ? *inc.agents.begin() : std::string();
-    derived.org = inc.orgs.size() == 1 ? *inc.orgs.begin() : std::string();
+    derived.agent = inc.agent_ids.size() == 1 ? std::string_view(names.name(inc.agent_ids.first())) : std::string_view();
+    derived.org = inc.org_ids.size() == 1 ? std::string_view(names.name(inc.org_ids.first())) : std::string_view();
     derived.severity = severity;
     std::map<std::string, std::string> values = g.values;
     derived.group = &values;
-    derived.members = std::move(window_members);
+    derived.members = std::make_shared<const std::vector<MemberId>>(std::move(window_members));
     std::vector<Target> consumers = r.consumers;  // `r` may move if a consumer adds groups elsewhere
     dispatch(derived, consumers, out);
   }

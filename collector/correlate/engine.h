@@ -47,6 +47,7 @@ struct EngineOptions {
   size_t max_events_per_group = 10000;          // older events of a group beyond this are dropped
   size_t max_groups_per_rule = 200000;
   size_t max_members_per_incident = 1000;
+  size_t max_listed = 32;  // agent and organisation names listed per incident (all are counted)
 };
 
 // An incident created or changed. `incident.members` holds only the members this update added; the other
@@ -91,7 +92,7 @@ class Engine {
   int64_t watermark_us() const;
 
  private:
-  Status restore_binary(std::string_view body);
+  Status restore_binary(std::string_view body, int version);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -12,6 +12,7 @@
 // Plain values; no threads.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,22 +30,40 @@ struct Member {
   bool operator==(const Member&) const = default;
 };
 
+// A member alert as the engine keeps it: its stream (agent key + spool epoch) interned by the engine, and seq.
+struct MemberId {
+  uint32_t stream = 0;
+  uint64_t seq = 0;
+  bool operator==(const MemberId&) const = default;
+};
+
+// Views, not copies: what an Event names (the alert, the agent's key, epoch, name and organisation) must
+// outlive the Engine::process() call it is passed to.
 struct Event {
   int64_t time_us = 0;
   int64_t first_time_us = 0;  // earliest member's event time (chained matches); 0: time_us
-  std::string rule;         // qualified id: "suricata:2010935", "correlation:<id>"
-  std::string bare_rule;    // the engine's rule id alone ("2010935", the Sigma uuid)
-  std::string name;         // the rule's title, or its Sigma `name` from metadata
-  std::string agent;
-  std::string org;
+  std::string rule;           // qualified id: "suricata:2010935", "correlation:<id>"
+  std::string_view bare_rule;  // the engine's rule id alone ("2010935", the Sigma uuid)
+  std::string_view name;       // the rule's title, or its Sigma `name` from metadata
+  std::string_view agent;
+  std::string_view org;
   uint32_t severity = 3;
-  const v1::Alert* alert = nullptr;                    // alerts
+  const v1::Alert* alert = nullptr;                           // alerts
   const std::map<std::string, std::string>* group = nullptr;  // chained correlations: their group values
-  std::vector<Member> members;
+  // Alerts: the alert's own identity.
+  std::string_view agent_key;
+  std::string_view epoch;
+  uint64_t seq = 0;
+  // Chained correlations: their members (ids of the engine that made the match), shared with its windows.
+  std::shared_ptr<const std::vector<MemberId>> members;
 
   static Event from_alert(const v1::Alert& alert, std::string_view agent_key, std::string_view epoch,
                           std::string_view agent, std::string_view org);
 };
+
+// The value of a field as a view into the event, or into `*scratch` for values made on the fly (ports,
+// severity); nullopt when the event has none.
+std::optional<std::string_view> field_view(const Event& ev, std::string_view field, std::string* scratch);
 
 // The value of a normalised or parsed field, or nullopt when the event has none.
 std::optional<std::string> field_value(const Event& ev, std::string_view field);

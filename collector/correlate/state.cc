@@ -47,7 +47,12 @@ Member member_from(const json& j) {
 }  // namespace
 
 Status Engine::restore(std::string_view blob) {
-  if (blob.substr(0, kMagic.size()) == kMagic) return restore_binary(blob.substr(kMagic.size()));
+  if (blob.substr(0, kMagicPrefix.size()) == kMagicPrefix) {
+    if (blob.size() <= kMagicPrefix.size()) return Error{.message = "correlation state: truncated"};
+    const int version = static_cast<uint8_t>(blob[kMagicPrefix.size()]);
+    if (version != 2 && version != 3) return Error{.message = "correlation state: unknown version"};
+    return restore_binary(blob.substr(kMagicPrefix.size() + 1), version);
+  }
   // Version 1: JSON with raw bytes in hex (collectors before the binary format).
   Impl& m = *impl_;
   json root = json::parse(blob, nullptr, false);
@@ -56,10 +61,12 @@ Status Engine::restore(std::string_view blob) {
     if (root.value("version", 0) != kVersion) return Error{.message = "correlation state: unknown version"};
     m.max_seen = root.at("max_seen").get<int64_t>();
     m.order = root.at("order").get<uint64_t>();
-    m.stream_seq.clear();
+    m.stream_seq.assign(m.stream_seq.size(), 0);
     if (root.contains("streams")) {
       for (auto it = root["streams"].begin(); it != root["streams"].end(); ++it) {
-        m.stream_seq[unhex(it.key())] = it.value().get<uint64_t>();
+        Member mb;
+        if (!parse_member_key(unhex(it.key()) + "\x1f" "0", &mb)) continue;
+        m.stream_seq[m.stream_id(mb.agent_key, mb.epoch)] = it.value().get<uint64_t>();
       }
     }
     const json& rules = root.at("rules");
@@ -80,10 +87,19 @@ Status Engine::restore(std::string_view blob) {
           item.ref = ji.at("r").get<int>();
           if (item.ref < 0 || static_cast<size_t>(item.ref) >= r.rule.rules.size()) continue;
           item.value = unhex(ji.at("v").get<std::string>());
-          item.agent = ji.at("a").get<std::string>();
-          item.org = ji.at("g").get<std::string>();
+          item.agent = m.names.id(ji.at("a").get<std::string>());
+          item.org = m.names.id(ji.at("g").get<std::string>());
           item.severity = ji.at("s").get<uint32_t>();
-          for (const json& jm : ji.at("m")) item.members.push_back(member_from(jm));
+          std::vector<MemberId> members;
+          for (const json& jm : ji.at("m")) {
+            const Member mb = member_from(jm);
+            members.push_back({.stream = m.stream_id(mb.agent_key, mb.epoch), .seq = mb.seq});
+          }
+          if (members.size() == 1) {
+            item.one = members.front();
+          } else {
+            item.many = std::make_shared<const std::vector<MemberId>>(std::move(members));
+          }
           if (r.rule.type == CorrelationType::kValueCount) {
             auto& last = g.value_last[item.value];
             last = std::max(last, item.t);
@@ -102,7 +118,13 @@ Status Engine::restore(std::string_view blob) {
           inc.severity = ji.at("sev").get<uint32_t>();
           inc.agents = ji.at("agents").get<std::set<std::string>>();
           inc.orgs = ji.at("orgs").get<std::set<std::string>>();
-          for (const json& k : ji.at("keys")) inc.member_keys.insert(unhex(k.get<std::string>()));
+          for (const auto& a : inc.agents) inc.agent_ids.insert(m.names.id(a));
+          for (const auto& o : inc.orgs) inc.org_ids.insert(m.names.id(o));
+          for (const json& k : ji.at("keys")) {
+            Member mb;
+            if (!parse_member_key(unhex(k.get<std::string>()), &mb)) continue;
+            inc.member_keys.insert({.stream = m.stream_id(mb.agent_key, mb.epoch), .seq = mb.seq});
+          }
           g.inc = std::move(inc);
         }
         auto placed = r.groups.emplace(unhex(jg.at("key").get<std::string>()), std::move(g)).first;

@@ -3,10 +3,12 @@
 //
 //   strings: count, then each string (length-prefixed) - agent names, organisations and streams (agent
 //            key + epoch) that items repeat, referenced by index below
-//   max_seen, order, stream_seq (count, then (string, seq) pairs)
+//   max_seen, order, stream_seq (count, then (agent key 0x1f epoch, seq) pairs)
 //   rules: count, then per rule its qualified id and groups; per group: key, group-by values, max_t,
 //          items (t, first_t, order, ref, value, agent#, org#, severity, members (stream#, seq)), and the
-//          open incident if any (id, first, last, last emit, severity, agents, orgs, member keys)
+//          open incident if any (id, first, last, last emit, severity, listed agents, listed orgs, every
+//          agent#, every org#, members (stream#, key length, seq)). Version 2 (before agent counts) had the
+//          full lists and members as text keys; it is still read.
 //
 // Integers are LEB128 varints (signed ones zigzag-encoded); strings are a varint length and the bytes.
 // restore_binary() checks every length against the blob and fails cleanly on a truncated or corrupt one.
@@ -116,13 +118,26 @@ std::string Engine::snapshot() const {
   Writer w;
   w.i(m.max_seen);
   w.u(m.order);
-  w.u(m.stream_seq.size());
-  for (const auto& [k, seq] : m.stream_seq) {
-    w.s(k);
-    w.u(seq);
+  size_t live_streams = 0;
+  for (uint64_t seq : m.stream_seq) live_streams += seq != 0 ? 1 : 0;
+  w.u(live_streams);
+  std::string stream_key;
+  for (size_t id = 0; id < m.stream_seq.size(); ++id) {
+    if (m.stream_seq[id] == 0) continue;
+    // As in version 2: agent key, 0x1f, epoch.
+    const Member mb = m.member({.stream = static_cast<uint32_t>(id), .seq = 0});
+    stream_key = mb.agent_key;
+    stream_key += '\x1f';
+    stream_key += mb.epoch;
+    w.s(stream_key);
+    w.u(m.stream_seq[id]);
   }
+  auto member = [&](const MemberId& mb) {
+    w.ref(m.streams.name(mb.stream));
+    w.u(m.stream_key_len[mb.stream]);
+    w.u(mb.seq);
+  };
   w.u(m.rt.size());
-  std::string stream;
   for (const RuleRuntime& r : m.rt) {
     w.s(r.qualified);
     w.u(r.groups.size());
@@ -141,18 +156,11 @@ std::string Engine::snapshot() const {
         w.u(it.order);
         w.u(static_cast<uint64_t>(it.ref));
         w.s(it.value);
-        w.ref(it.agent);
-        w.ref(it.org);
+        w.ref(m.names.name(it.agent));
+        w.ref(m.names.name(it.org));
         w.u(it.severity);
-        w.u(it.members.size());
-        for (const Member& mb : it.members) {
-          stream.assign(mb.agent_key);
-          stream += '\0';
-          stream += mb.epoch;
-          w.ref(stream);
-          w.u(mb.agent_key.size());
-          w.u(mb.seq);
-        }
+        w.u(it.member_count());
+        it.for_each_member(member);
       }
       w.u(g.inc ? 1 : 0);
       if (g.inc) {
@@ -166,27 +174,49 @@ std::string Engine::snapshot() const {
         for (const auto& a : inc.agents) w.ref(a);
         w.u(inc.orgs.size());
         for (const auto& o : inc.orgs) w.ref(o);
+        w.u(inc.agent_ids.size());
+        inc.agent_ids.for_each([&](uint32_t a) { w.ref(m.names.name(a)); });
+        w.u(inc.org_ids.size());
+        inc.org_ids.for_each([&](uint32_t o) { w.ref(m.names.name(o)); });
         w.u(inc.member_keys.size());
-        for (const auto& k : inc.member_keys) w.s(k);
+        for (const MemberId& k : inc.member_keys) member(k);
       }
     }
   }
   return w.finish();
 }
 
-Status Engine::restore_binary(std::string_view body) {
+Status Engine::restore_binary(std::string_view body, int version) {
   Impl& m = *impl_;
   Reader rd(body);
   std::vector<std::string> table(rd.count());
   for (auto& t : table) t = rd.s();
   const int64_t max_seen = rd.i();
   const uint64_t order = rd.u();
-  std::unordered_map<std::string, uint64_t> stream_seq;
+  // Parsed into a fresh engine's tables first: the live state is replaced only once the whole blob is read.
+  Impl fresh;
+  std::vector<std::pair<uint32_t, uint64_t>> seqs;
   for (size_t n = rd.count(); rd.ok() && n > 0; --n) {
     std::string k = rd.s();
-    stream_seq[std::move(k)] = rd.u();
+    const uint64_t seq = rd.u();
+    Member mb;
+    std::string probe = k + '\x1f' + "0";
+    if (!parse_member_key(probe, &mb)) return Error{.message = "correlation state: bad stream"};
+    seqs.emplace_back(fresh.stream_id(mb.agent_key, mb.epoch), seq);
   }
-  std::unordered_map<std::string, std::unordered_map<std::string, Group>> rules;
+  // A member as (stream#, key length, seq).
+  auto member = [&](MemberId* out) -> bool {
+    const std::string& stream = rd.ref(table);
+    const uint64_t key_len = rd.u();
+    const uint64_t seq = rd.u();
+    if (!rd.ok()) return false;
+    if (key_len >= stream.size()) return false;
+    *out = {.stream = fresh.stream_id(std::string_view(stream).substr(0, key_len),
+                                      std::string_view(stream).substr(key_len + 1)),
+            .seq = seq};
+    return true;
+  };
+  std::unordered_map<std::string, StringMap<Group>> rules;
   for (size_t nr = rd.count(); rd.ok() && nr > 0; --nr) {
     const std::string qualified = rd.s();
     // State of a rule that no longer exists is read and dropped.
@@ -212,16 +242,20 @@ Status Engine::restore_binary(std::string_view body) {
         item.order = rd.u();
         const uint64_t ref = rd.u();
         item.value = rd.s();
-        item.agent = rd.ref(table);
-        item.org = rd.ref(table);
+        item.agent = fresh.names.id(rd.ref(table));
+        item.org = fresh.names.id(rd.ref(table));
         item.severity = static_cast<uint32_t>(rd.u());
-        for (size_t nm = rd.count(); rd.ok() && nm > 0; --nm) {
-          const std::string& stream = rd.ref(table);
-          const uint64_t key_len = rd.u();
-          const uint64_t seq = rd.u();
-          if (key_len >= stream.size()) return Error{.message = "correlation state: bad member"};
-          item.members.push_back({.agent_key = stream.substr(0, key_len), .epoch = stream.substr(key_len + 1),
-                                  .seq = seq});
+        const size_t nm = rd.count();
+        std::vector<MemberId> members;
+        for (size_t k = 0; rd.ok() && k < nm; ++k) {
+          MemberId id;
+          if (!member(&id)) return Error{.message = "correlation state: bad member"};
+          members.push_back(id);
+        }
+        if (members.size() == 1) {
+          item.one = members.front();
+        } else {
+          item.many = std::make_shared<const std::vector<MemberId>>(std::move(members));
         }
         if (ref >= nrefs) continue;
         item.ref = static_cast<int>(ref);
@@ -242,17 +276,37 @@ Status Engine::restore_binary(std::string_view body) {
         inc.severity = static_cast<uint32_t>(rd.u());
         for (size_t n = rd.count(); rd.ok() && n > 0; --n) inc.agents.insert(rd.ref(table));
         for (size_t n = rd.count(); rd.ok() && n > 0; --n) inc.orgs.insert(rd.ref(table));
-        for (size_t n = rd.count(); rd.ok() && n > 0; --n) inc.member_keys.insert(rd.s());
+        if (version >= 3) {
+          for (size_t n = rd.count(); rd.ok() && n > 0; --n) inc.agent_ids.insert(fresh.names.id(rd.ref(table)));
+          for (size_t n = rd.count(); rd.ok() && n > 0; --n) inc.org_ids.insert(fresh.names.id(rd.ref(table)));
+          for (size_t n = rd.count(); rd.ok() && n > 0; --n) {
+            MemberId id;
+            if (!member(&id)) return Error{.message = "correlation state: bad member"};
+            inc.member_keys.insert(id);
+          }
+        } else {  // version 2: the full lists, member keys as text
+          for (const auto& a : inc.agents) inc.agent_ids.insert(fresh.names.id(a));
+          for (const auto& o : inc.orgs) inc.org_ids.insert(fresh.names.id(o));
+          for (size_t n = rd.count(); rd.ok() && n > 0; --n) {
+            Member mb;
+            if (!parse_member_key(rd.s(), &mb)) continue;
+            inc.member_keys.insert({.stream = fresh.stream_id(mb.agent_key, mb.epoch), .seq = mb.seq});
+          }
+        }
         g.inc = std::move(inc);
       }
       if (rule != nullptr) groups.emplace(std::move(key), std::move(g));
     }
   }
   if (!rd.ok()) return Error{.message = "correlation state: truncated or corrupt"};
+  for (auto [id, seq] : seqs) fresh.stream_seq[id] = seq;
   // Only now, with the whole blob read, replace the state.
   m.max_seen = max_seen;
   m.order = order;
-  m.stream_seq = std::move(stream_seq);
+  m.names = std::move(fresh.names);
+  m.streams = std::move(fresh.streams);
+  m.stream_key_len = std::move(fresh.stream_key_len);
+  m.stream_seq = std::move(fresh.stream_seq);
   for (RuleRuntime& r : m.rt) {
     r.groups.clear();
     auto it = rules.find(r.qualified);

@@ -409,11 +409,13 @@ size_t JournalReader::next(size_t max, std::vector<JournalRecord>* out) {
   return n;
 }
 
-Status JournalReader::commit_cursor() {
+Status JournalReader::commit_cursor() { return commit_cursor(pos_); }
+
+Status JournalReader::commit_cursor(const JournalPosition& at) {
   std::string b;
-  store<uint32_t>(&b, pos_.segment);
+  store<uint32_t>(&b, at.segment);
   store<uint32_t>(&b, 0);
-  store<uint64_t>(&b, pos_.offset);
+  store<uint64_t>(&b, at.offset);
   const uint32_t crc = static_cast<uint32_t>(
       crc32(crc32(0L, reinterpret_cast<const Bytef*>(b.data()), 4), reinterpret_cast<const Bytef*>(b.data() + 8), 8));
   std::memcpy(b.data() + 4, &crc, 4);

@@ -139,8 +139,10 @@ class JournalReader {
 
   // Appends up to `max` records after the cursor to *out (cleared first); returns how many.
   size_t next(size_t max, std::vector<JournalRecord>* out);
-  // Persists the position after the last record returned by next().
+  // Persists the position after the last record returned by next(), or an earlier `at` (a position() the
+  // reader had) when the consumer has read ahead of what it has stored.
   Status commit_cursor();
+  Status commit_cursor(const JournalPosition& at);
   JournalPosition position() const { return pos_; }
 
  private:

@@ -1,7 +1,9 @@
 #pragma once
 // The thread that fills the store behind the ingest journal: reads records after its persisted cursor
 // (JournalReader "store"), hands them to the Pipeline in batches, commits the cursor after each batch is in
-// the store, and ticks the pipeline (health, state, retention) about once a second.
+// the store, and ticks the pipeline (health, state, retention) about once a second. It reads one batch
+// ahead: the pipeline correlates the next batch on its side worker while the current one is stored, and
+// the cursor only ever moves to the end of a stored batch.
 //
 //   JournalFeeder feeder(journal_dir, &ingest.journal(), pipeline);
 //   feeder.start();   ...   feeder.stop();   // stop() saves correlation state
@@ -28,6 +30,7 @@
 
 namespace picket::collector {
 class Journal;
+struct JournalRecord;
 }
 
 namespace picket::collector::publish {
@@ -40,9 +43,15 @@ struct FeederStats {
   uint64_t store_retries = 0;  // batches or ticks retried because the store failed (busy, disk full)
 };
 
+// Journal records -> the pipeline's batch, as the feeder hands them on: each record's alert parsed, the
+// record's bytes kept as the stored body. The batch's elements are reused (their strings and messages keep
+// their capacity), so a steady stream of batches allocates little. Returns how many records did not parse
+// (left out of the batch).
+size_t decode_records(std::vector<JournalRecord>& records, std::vector<IncomingAlert>* batch);
+
 class JournalFeeder {
  public:
-  JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch = 2000,
+  JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch = 10000,
                 uint64_t retain_bytes = UINT64_MAX);
   ~JournalFeeder();
   JournalFeeder(const JournalFeeder&) = delete;

@@ -57,17 +57,61 @@ Pipeline::AgentInfo& Pipeline::agent(const std::string& key) {
   return info;
 }
 
-Status Pipeline::process(std::vector<IncomingAlert>& batch, int64_t now_us) {
+Status Pipeline::process(std::vector<IncomingAlert>& batch, int64_t now_us, std::vector<IncomingAlert>* next) {
   if (batch.empty()) return {};
   // One transaction (one sync) for the batch's alerts, incident updates and agents, not one per write.
   fresh_.clear();
-  if (Status s = store_.in_transaction([&] { return process_in_transaction(batch, now_us); }); !s) {
+  if (Status s = store_.in_transaction([&] { return process_in_transaction(batch, now_us, next); }); !s) {
     // Rolled back. The correlation engine has counted the batch already (a retry is skipped as a replay),
     // so its incident changes stay pending and are written by the next transaction that commits.
     return s;
   }
   publish_committed(&batch);
   return {};
+}
+
+void Pipeline::wait_side() {
+  if (!side_running_) return;
+  side_.wait();
+  side_running_ = false;
+  absorb_updates(side_updates_);
+  side_updates_.clear();
+}
+
+void Pipeline::prepare_inputs(std::vector<IncomingAlert>& batch, int64_t now_us,
+                              std::vector<store::AlertInput>* inputs) {
+  inputs->clear();
+  inputs->reserve(batch.size());
+  for (IncomingAlert& in : batch) {
+    AgentInfo& info = agent(in.agent_key);
+    int64_t seen = in.received_us ? in.received_us : now_us;
+    if (seen > info.last_seen_us) {
+      info.last_seen_us = seen;
+      info.dirty = true;
+    }
+    if (in.epoch != health::health_epoch()) health_.on_activity(in.agent_key, seen);
+    inputs->push_back({.agent_key = in.agent_key, .epoch = in.epoch, .agent = info.name, .org = info.org,
+                       .alert = &in.alert, .received_us = seen, .raw = in.raw});
+  }
+}
+
+void Pipeline::correlate_batch(const std::vector<IncomingAlert>& batch, const std::vector<store::AlertInput>& inputs,
+                               std::vector<correlate::IncidentUpdate>* updates) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const store::AlertInput& in = inputs[i];
+    engine_.process(correlate::Event::from_alert(batch[i].alert, in.agent_key, in.epoch, in.agent, in.org), updates);
+  }
+  engine_.flush(updates);
+}
+
+void Pipeline::start_side(std::vector<IncomingAlert>& batch, int64_t now_us) {
+  wait_side();
+  // The views in side_inputs_ (agent names, organisations) stay valid while the worker runs: agents_ is
+  // only changed by drain_inbox(), and tick() waits for the worker first.
+  prepare_inputs(batch, now_us, &side_inputs_);
+  side_batch_ = &batch;
+  side_running_ = true;
+  side_.start([this, &batch] { correlate_batch(batch, side_inputs_, &side_updates_); });
 }
 
 void Pipeline::publish_committed(std::vector<IncomingAlert>* batch) {
@@ -90,33 +134,44 @@ void Pipeline::publish_committed(std::vector<IncomingAlert>* batch) {
   pending_index_.clear();
 }
 
-Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us) {
-  std::vector<store::AlertInput> inputs;
-  inputs.reserve(batch.size());
-  for (IncomingAlert& in : batch) {
-    AgentInfo& info = agent(in.agent_key);
-    int64_t seen = in.received_us ? in.received_us : now_us;
-    if (seen > info.last_seen_us) {
-      info.last_seen_us = seen;
-      info.dirty = true;
-    }
-    if (in.epoch != health::health_epoch()) health_.on_activity(in.agent_key, seen);
-    inputs.push_back({.agent_key = in.agent_key, .epoch = in.epoch, .agent = info.name, .org = info.org,
-                      .alert = &in.alert, .received_us = seen, .raw = in.raw});
+Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us,
+                                        std::vector<IncomingAlert>* next) {
+  std::vector<store::AlertInput>& inputs = inputs_;
+  const bool ahead = side_batch_ == &batch;  // correlated (or being correlated) on the side worker already
+  if (!ahead) {
+    // Another batch on the worker (a retry of this one while the next is ahead, or health alerts): the
+    // engine serves one thread at a time.
+    wait_side();
+    side_batch_ = nullptr;
+  }
+  prepare_inputs(batch, now_us, &inputs);
+  bool correlated = ahead;
+  if (!ahead && opt_.parallel_min > 0 && batch.size() >= opt_.parallel_min) {
+    // Correlation needs nothing from the insert: correlate beside it.
+    start_side(batch, now_us);
+    correlated = true;
+  }
+  if (correlated && next != nullptr && !next->empty()) {
+    // This batch's correlation first (engine order is arrival order), then the next batch's beside this
+    // batch's store writes.
+    wait_side();
+    start_side(*next, now_us);
   }
   auto inserted = store_.insert_alerts(inputs, &fresh_);
+  if (!correlated && inserted) {
+    updates_.clear();
+    correlate_batch(batch, inputs, &updates_);
+    absorb_updates(updates_);
+  }
+  if (side_batch_ == &batch) {
+    wait_side();  // this batch's own correlation (not a next one)
+    side_batch_ = nullptr;  // done with: the caller may refill the same vector
+  }
+  // Once the engine has counted the batch, its incident changes are pending even if the insert failed: a
+  // retry is skipped by the engine as a replay.
   if (!inserted) return inserted.error();
   stats_.alerts_in += batch.size();
   stats_.alerts_new += *inserted;
-
-  std::vector<correlate::IncidentUpdate> updates;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const store::AlertInput& in = inputs[i];
-    engine_.process(correlate::Event::from_alert(batch[i].alert, in.agent_key, in.epoch, in.agent, in.org),
-                    &updates);
-  }
-  engine_.flush(&updates);
-  absorb_updates(updates);
   if (Status s = write_pending(); !s) return s;
   return flush_agents();
 }
@@ -221,6 +276,7 @@ Status Pipeline::store_health(std::vector<health::HealthAlert>& raised, int64_t 
 }
 
 Status Pipeline::tick(int64_t now_us) {
+  wait_side();  // drain_inbox() changes agents_, and the engine serves one thread at a time
   if (Status s = drain_inbox(now_us); !s) return s;
   if (now_us - last_health_us_ >= opt_.health_interval_us) {
     last_health_us_ = now_us;
@@ -243,6 +299,7 @@ Status Pipeline::tick(int64_t now_us) {
 }
 
 Status Pipeline::save_state() {
+  wait_side();
   std::vector<correlate::IncidentUpdate> updates;
   engine_.flush(&updates);
   absorb_updates(updates);  // kept pending if the transaction fails

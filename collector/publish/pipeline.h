@@ -21,7 +21,10 @@
 // Agent names and organisation labels come from `set_agent_directory` (the enrolment allow-list), else
 // from Hello messages seen by health, else the key's hex prefix.
 //
-// Threads: one thread (the feeder thread) for everything.
+// A batch of at least `parallel_min` alerts is correlated on a second thread (SideWorker) while the feeder
+// thread inserts it into the store; the engine is only touched by one of them at a time.
+//
+// Threads: one thread (the feeder thread) calls everything; post_hello/post_heartbeat from any.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,6 +36,7 @@
 
 #include "collector/correlate/engine.h"
 #include "collector/health/health.h"
+#include "collector/publish/side_worker.h"
 #include "collector/publish/sink.h"
 #include "collector/publish/stream.h"
 #include "collector/store/store.h"
@@ -54,6 +58,7 @@ struct PipelineOptions {
   int64_t retention_interval_us = 600'000'000;
   int64_t max_age_us = 0;
   uint64_t max_bytes = 0;
+  size_t parallel_min = 256;  // batches this large correlate beside the store insert; 0: never
 };
 
 struct PipelineStats {
@@ -81,7 +86,13 @@ class Pipeline {
   // A failed process() (the store busy or failing) rolled the batch's writes back; call it again with the
   // same batch: the alerts are inserted then, and the incident changes correlation made the first time
   // (kept pending) are written with them. Alerts and incidents are published once committed.
-  Status process(std::vector<IncomingAlert>& batch, int64_t now_us);
+  //
+  // `next`, when given, is the batch the caller will process next: it is correlated on the side worker
+  // while this batch is stored (the caller keeps it alive and unchanged until it is processed, or until
+  // wait_side()). A batch correlated ahead is not correlated again.
+  Status process(std::vector<IncomingAlert>& batch, int64_t now_us, std::vector<IncomingAlert>* next = nullptr);
+  // Waits for correlation running on the side worker; its incident changes are kept pending.
+  void wait_side();
   Status tick(int64_t now_us);
   Status save_state();
 
@@ -104,7 +115,7 @@ class Pipeline {
     bool dirty = false;
   };
   AgentInfo& agent(const std::string& key);
-  Status process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us);
+  Status process_in_transaction(std::vector<IncomingAlert>& batch, int64_t now_us, std::vector<IncomingAlert>* next);
   void absorb_updates(std::vector<correlate::IncidentUpdate>& updates);  // into pending_
   Status write_pending();                                                 // pending_ -> store
   void publish_committed(std::vector<IncomingAlert>* batch);
@@ -137,6 +148,18 @@ class Pipeline {
   std::vector<IncomingAlert> health_pending_;            // health alerts raised, not yet stored
   std::vector<v1::Incident> pending_;                    // incident changes not yet committed/published
   std::unordered_map<std::string, size_t> pending_index_;  // incident id -> index in pending_
+  std::vector<store::AlertInput> inputs_;                // reused per batch
+  std::vector<correlate::IncidentUpdate> updates_;       // correlation on this thread
+  // Correlation on the side worker: of which batch, its inputs, its output (absorbed by wait_side()).
+  const std::vector<IncomingAlert>* side_batch_ = nullptr;
+  bool side_running_ = false;
+  std::vector<store::AlertInput> side_inputs_;
+  std::vector<correlate::IncidentUpdate> side_updates_;
+  void prepare_inputs(std::vector<IncomingAlert>& batch, int64_t now_us, std::vector<store::AlertInput>* inputs);
+  void start_side(std::vector<IncomingAlert>& batch, int64_t now_us);
+  void correlate_batch(const std::vector<IncomingAlert>& batch, const std::vector<store::AlertInput>& inputs,
+                       std::vector<correlate::IncidentUpdate>* updates);
+  SideWorker side_;  // last: destroyed (joined) first
 };
 
 }  // namespace picket::collector::publish

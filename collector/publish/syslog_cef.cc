@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -242,6 +243,8 @@ std::string format_cef_incident(const v1::Incident& inc) {
   ext(out, "cs4", orgs);
   ext(out, "cn1Label", "newMembers");
   ext(out, "cn1", std::to_string(inc.members_size()));
+  ext(out, "cn2Label", "agentCount");
+  ext(out, "cn2", std::to_string(std::max<uint32_t>(inc.agent_count(), static_cast<uint32_t>(inc.agents_size()))));
   return out;
 }
 

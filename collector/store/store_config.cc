@@ -17,6 +17,10 @@ void add_store_keys(config::Schema& s) {
          .help = "nice value of the thread that fills the store from the journal: ingest and acknowledgements "
                  "get the CPU first, the store catches up behind the (already durable) journal; 0: same priority",
          .min = 0, .max = 19});
+  s.add({.key = "store.batch", .type = Type::kInt, .default_value = "10000",
+         .help = "most alerts the feeder takes from the journal into one store transaction (and correlates "
+                 "beside the previous one's writes); fewer when fewer are waiting",
+         .min = 1, .max = 1000000});
 }
 
 StoreOptions store_options(const config::Settings& settings) {

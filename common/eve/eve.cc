@@ -1,5 +1,6 @@
 #include "common/eve/eve.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -147,6 +148,51 @@ void write_dns(JsonWriter& w, const v1::DnsInfo& dns) {
   w.end_object();
 }
 
+void write_llmnr(JsonWriter& w, const v1::LlmnrInfo& m) {
+  w.begin_object();
+  w.kv("type", m.type());
+  w.kv("id", m.id());
+  if (!m.flags().empty()) w.kv("flags", m.flags());
+  w.kv("opcode", m.opcode());
+  if (!m.queries().empty()) {
+    w.key("queries");
+    w.begin_array();
+    for (const auto& q : m.queries()) {
+      w.begin_object();
+      w.kv("rrname", q.rrname());
+      w.kv("rrtype", q.rrtype());
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (!m.answers().empty()) {
+    w.key("answers");
+    w.begin_array();
+    for (const auto& a : m.answers()) {
+      w.begin_object();
+      w.kv("rrname", a.rrname());
+      w.kv("rrtype", a.rrtype());
+      w.kv("ttl", a.ttl());
+      if (!a.rdata().empty()) w.kv(a.rrtype(), a.rdata());  // "a": "192.0.2.1", "ptr": "host.example"
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+}
+
+void write_dhcp(JsonWriter& w, const v1::DhcpInfo& d) {
+  w.begin_object();
+  w.kv("type", d.type());
+  w.kv("id", d.id());
+  if (!d.client_mac().empty()) w.kv("client_mac", d.client_mac());
+  if (!d.assigned_ip().empty()) w.kv("assigned_ip", d.assigned_ip());
+  if (!d.client_ip().empty()) w.kv("client_ip", d.client_ip());
+  if (!d.dhcp_type().empty()) w.kv("dhcp_type", d.dhcp_type());
+  if (!d.hostname().empty()) w.kv("hostname", d.hostname());
+  w.end_object();
+}
+
 void write_tls(JsonWriter& w, const v1::TlsInfo& tls) {
   w.begin_object();
   if (!tls.subject().empty()) w.kv("subject", tls.subject());
@@ -209,6 +255,20 @@ void write_extras_head(JsonWriter& w, const AlertExtras& x) {
   }
 }
 
+void write_extras_tunnel(JsonWriter& w, const AlertExtras& x) {
+  if (!x.tunnel) return;
+  w.key("tunnel");
+  w.begin_object();
+  w.kv("src_ip", x.tunnel_src_ip);
+  if (x.tunnel_ports) w.kv("src_port", x.tunnel_src_port);
+  w.kv("dest_ip", x.tunnel_dest_ip);
+  if (x.tunnel_ports) w.kv("dest_port", x.tunnel_dest_port);
+  w.kv("proto", x.tunnel_proto);
+  w.kv("depth", x.tunnel_depth);
+  w.kv("pkt_src", "wire/pcap");
+  w.end_object();
+}
+
 void write_extras_flow(JsonWriter& w, const AlertExtras& x) {
   if (!x.flow) return;
   w.key("flow");
@@ -245,6 +305,7 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options, const Al
   const v1::NetworkInfo* net = a.has_net() ? &a.net() : nullptr;
   write_header(w, a.event_time_us(), net, "alert");
   if (extras != nullptr) write_extras_head(w, *extras);
+  if (extras != nullptr) write_extras_tunnel(w, *extras);
   if (net != nullptr && (net->tx_id() != 0 || (extras != nullptr && extras->has_tx))) w.kv("tx_id", net->tx_id());
 
   const v1::RuleRef& r = a.rule();
@@ -258,7 +319,7 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options, const Al
   w.kv("signature", r.title());
   w.kv("category", r.category());
   w.kv("severity", r.severity() >= 1 && r.severity() <= 4 ? r.severity() : 3u);
-  if (!r.metadata().empty()) {
+  if (!r.metadata().empty() && options.rule_metadata) {
     // Sorted keys: protobuf maps have no order, and golden files need one.
     std::map<std::string, const v1::StringList*> sorted;
     for (const auto& [k, v] : r.metadata()) sorted.emplace(k, &v);
@@ -272,6 +333,7 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options, const Al
     }
     w.end_object();
   }
+  if (extras != nullptr && !extras->rule_text.empty()) w.kv("rule", extras->rule_text);
   w.kv("engine", engine_name(r.engine()));
   w.kv("rule_id", r.rule_id());
   if (!r.tags().empty()) {
@@ -284,17 +346,25 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options, const Al
 
   if (net != nullptr) {
     if (!net->app_proto().empty()) w.kv("app_proto", net->app_proto());
-    if (net->has_http()) {
+    if (net->has_http() && options.app_layer) {
       w.key("http");
       write_http(w, net->http());
     }
-    if (net->has_dns()) {
+    if (net->has_dns() && options.app_layer) {
       w.key("dns");
       write_dns(w, net->dns());
     }
-    if (net->has_tls()) {
+    if (net->has_tls() && options.app_layer) {
       w.key("tls");
       write_tls(w, net->tls());
+    }
+    if (net->has_llmnr() && options.app_layer) {
+      w.key("llmnr");
+      write_llmnr(w, net->llmnr());
+    }
+    if (net->has_dhcp() && options.app_layer) {
+      w.key("dhcp");
+      write_dhcp(w, net->dhcp());
     }
   }
   if (extras != nullptr) write_extras_flow(w, *extras);
@@ -304,6 +374,12 @@ std::string render_alert(const v1::Alert& a, const EveOptions& options, const Al
     w.kv("stream", net->stream() ? 1 : 0);
   }
   if (extras != nullptr) write_extras_packet(w, *extras);
+  if (extras != nullptr && !extras->verdict.empty()) {
+    w.key("verdict");
+    w.begin_object();
+    w.kv("action", extras->verdict);
+    w.end_object();
+  }
 
   if (a.has_log()) {
     const auto& log = a.log();
@@ -418,6 +494,9 @@ std::string render_incident(const v1::Incident& inc) {
   w.begin_array();
   for (const auto& s : inc.orgs()) w.string(s);
   w.end_array();
+  // Every agent and organisation involved: the lists name at most the collector's correlate.max-listed.
+  w.kv("agent_count", static_cast<uint64_t>(std::max<int>(inc.agents_size(), static_cast<int>(inc.agent_count()))));
+  w.kv("org_count", static_cast<uint64_t>(std::max<int>(inc.orgs_size(), static_cast<int>(inc.org_count()))));
   w.key("members");
   w.begin_array();
   for (const auto& m : inc.members()) {

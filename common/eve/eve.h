@@ -26,6 +26,8 @@ struct EveOptions {
   bool payload = true;            // write "payload" (base64) when the alert carries one
   bool payload_printable = true;  // and "payload_printable"
   bool picket_extras = true;      // write the "picket" object (seq, agent metadata)
+  bool rule_metadata = true;      // write alert.metadata (Suricata's eve alert `metadata` option)
+  bool app_layer = true;          // write the http/dns/tls objects of the alert's transaction (same option)
 };
 
 // "2026-11-30T10:00:00.123456+0000" for microseconds since the epoch (UTC).
@@ -51,6 +53,16 @@ struct AlertExtras {
   std::string_view packet_bytes;  // the packet from its link header on
   std::string packet_storage;     // owns packet_bytes when the caller had to assemble them
   int linktype = 0;          // DLT of packet_bytes (packet_info.linktype / linktype_name)
+  std::string_view rule_text;  // write alert.rule (the rule as written) when not empty
+  std::string_view verdict;    // write "verdict": {"action": verdict} when not empty ("alert", "pass")
+  // A tunnelled packet: "tunnel" {src_ip, src_port, dest_ip, dest_port, proto, depth, pkt_src} with the
+  // outermost packet's tuple (ports only when tunnel_ports).
+  bool tunnel = false;
+  std::string tunnel_src_ip, tunnel_dest_ip;
+  uint32_t tunnel_src_port = 0, tunnel_dest_port = 0;
+  bool tunnel_ports = false;
+  std::string tunnel_proto;
+  uint32_t tunnel_depth = 0;
 };
 
 // Suricata's name of a DLT in packet_info.linktype_name ("EN10MB", "RAW", "C_HDLC", "PPP", "IPv6"...),
@@ -67,5 +79,7 @@ void write_header(JsonWriter& w, int64_t event_time_us, const v1::NetworkInfo* n
 void write_http(JsonWriter& w, const v1::HttpInfo& http);  // the value of "http"
 void write_dns(JsonWriter& w, const v1::DnsInfo& dns);     // the value of "dns"
 void write_tls(JsonWriter& w, const v1::TlsInfo& tls);     // the value of "tls"
+void write_llmnr(JsonWriter& w, const v1::LlmnrInfo& m);   // the value of "llmnr"
+void write_dhcp(JsonWriter& w, const v1::DhcpInfo& d);     // the value of "dhcp"
 
 }  // namespace picket::eve

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the app-layer fuzz seed corpora (fuzz/app/seeds/<target>/) from generated messages only.
 
-Run from anywhere: python3 fuzz/app/make_seeds.py. Needs the `openssl` command for the certificate seed.
+Run from anywhere: python3 fuzz/app/make_seeds.py [http dns tls dhcp http2 pgsql]. Needs the `openssl` command for the certificate seed.
 """
 import gzip
 import os
@@ -154,7 +154,96 @@ def tls_seeds():
     write("app_tls_fuzz", "cert_message", b"\xff\x02" + struct.pack(">I", len(certs))[1:] + certs)
 
 
+def dhcp_seeds():
+    def msg(op, mtype, opts=b""):
+        m = bytearray(240)
+        m[0], m[1], m[2] = op, 1, 6
+        m[4:8] = struct.pack(">I", 0xEF645744)
+        m[16:20] = bytes([10, 16, 1, 4])
+        m[28:34] = bytes([0, 0x11, 0x22, 0x33, 0x44, 0x55])
+        m[236:240] = bytes([99, 130, 83, 99])
+        return bytes(m) + bytes([53, 1, mtype]) + opts + b"\xff"
+    write("app_dhcp_fuzz", "request", msg(1, 3, b"\x0c\x04host"))
+    write("app_dhcp_fuzz", "ack", msg(2, 5, b"\x00\x00\x33\x04\x00\x00\x0e\x10"))
+    write("app_dhcp_fuzz", "option_past_end", msg(1, 1)[:-1] + b"\x0c\xc8ab")
+    q = struct.pack(">HHHHHH", 0xC341, 0, 1, 0, 0, 0) + dns_name("hs2011") + struct.pack(">HH", 1, 1)
+    write("app_dhcp_fuzz", "llmnr_query", q)
+
+
+def h2_frame(ftype, flags, stream, payload, claimed=None):
+    n = len(payload) if claimed is None else claimed
+    return struct.pack(">I", n)[1:] + bytes([ftype, flags]) + struct.pack(">I", stream & 0x7FFFFFFF) + payload
+
+
+def hpack_lit(name, value, incremental=False):
+    return bytes([0x40 if incremental else 0x00, len(name)]) + name + bytes([len(value)]) + value
+
+
+def h2_seed(chunk, client, server, add_preface=True):
+    return bytes([chunk - 1]) + struct.pack(">H", len(client) | (0x8000 if add_preface else 0)) + client + server
+
+
+def http2_seeds():
+    settings = h2_frame(4, 0, 0, struct.pack(">HI", 1, 4096) + struct.pack(">HI", 5, 16384))
+    req = b"\x82\x87" + hpack_lit(b":path", b"/malware/payload.exe", True) + hpack_lit(b":authority", b"evil.com:8443", True)
+    req += hpack_lit(b"user-agent", b"seed")
+    client = settings + h2_frame(8, 0, 0, b"\x00\x01\x00\x00") + h2_frame(1, 0x5, 1, req)
+    client += h2_frame(1, 0x5, 3, b"\x82\x87\xbf\xbe")  # :path and :authority from the dynamic table
+    resp_hdr = b"\x88" + hpack_lit(b"content-type", b"text/html") + hpack_lit(b"content-encoding", b"gzip")
+    body = gzip.compress(b"<html>" + b"payload " * 40 + b"</html>")
+    server = settings + h2_frame(4, 1, 0, b"") + h2_frame(1, 0x4, 1, resp_hdr) + h2_frame(0, 0x1, 1, body)
+    write("app_http2_fuzz", "get_gzip", h2_seed(256, client, server))
+    write("app_http2_fuzz", "get_bytewise", h2_seed(1, client, server))
+    # Padded HEADERS with priority, then CONTINUATION; a padded DATA frame on the request.
+    block = b"\x83\x87" + hpack_lit(b":path", b"/up") + hpack_lit(b":authority", b"h")
+    padded = h2_frame(1, 0x8 | 0x20, 5, b"\x02" + b"\x00\x00\x00\x00\x10" + block[:4] + b"\x00\x00")
+    padded += h2_frame(9, 0x4, 5, block[4:]) + h2_frame(0, 0x8 | 0x1, 5, b"\x01field=1\x00")
+    write("app_http2_fuzz", "continuation_padding", h2_seed(7, padded, settings))
+    # Long DATA frame (70000 > SETTINGS_MAX_FRAME_SIZE), then a new stream.
+    longdata = settings + h2_frame(1, 0x4, 1, b"\x88") + h2_frame(0, 0x1, 1, b"A" * 70000)
+    write("app_http2_fuzz", "long_data", h2_seed(200, h2_frame(1, 0x5, 1, req) + h2_frame(1, 0x5, 3, req), longdata))
+    # Control frames, push promise, reset and goaway.
+    ctl = h2_frame(6, 0, 0, b"12345678") + h2_frame(2, 0, 1, b"\x00\x00\x00\x00\x20") + h2_frame(0xfa, 0, 0, b"x")
+    ctl += h2_frame(3, 0, 1, b"\x00\x00\x00\x08") + h2_frame(7, 0, 0, b"\x00\x00\x00\x01\x00\x00\x00\x00")
+    push = h2_frame(5, 0x4, 1, b"\x00\x00\x00\x02\x82\x87" + hpack_lit(b":path", b"/p.css") + hpack_lit(b":authority", b"h"))
+    write("app_http2_fuzz", "control_push", h2_seed(16, h2_frame(1, 0x4, 1, req) + ctl, settings + push))
+    # Server SETTINGS before the client preface; a dynamic table size update.
+    upd = h2_frame(1, 0x5, 1, b"\x3f\xe1\x1f\x82\x86" + hpack_lit(b":path", b"/", True))
+    write("app_http2_fuzz", "server_first_size_update", h2_seed(64, upd, settings))
+
+
+def pgsql_seed(chunk, client, server):
+    return bytes([chunk - 1]) + struct.pack(">H", len(client)) + client + server
+
+
+def pg_msg(t, body):
+    return t + struct.pack(">I", len(body) + 4) + body
+
+
+def pgsql_seeds():
+    ssl = struct.pack(">II", 8, 80877103)
+    params = b"user\x00alice\x00database\x00db\x00\x00"
+    startup = struct.pack(">II", len(params) + 8, 196608) + params
+    query = pg_msg(b"Q", b"select * from new_table;\x00")
+    client = ssl + startup + pg_msg(b"p", b"md5abc\x00") + query + pg_msg(b"Q", b"SELECT 1/0;\x00") + pg_msg(b"X", b"")
+    rowdesc = struct.pack(">H", 1) + b"name\x00" + struct.pack(">IHIhih", 1, 1, 25, -1, -1, 0)
+    rows = pg_msg(b"D", struct.pack(">HI", 1, 5) + b"Remus") + pg_msg(b"D", struct.pack(">Hi", 1, -1))
+    err = b"SERROR\x00C22012\x00Mdivision by zero\x00\x00"
+    server = b"N" + pg_msg(b"R", struct.pack(">I", 5) + b"salt") + pg_msg(b"R", struct.pack(">I", 0))
+    server += pg_msg(b"S", b"server_version\x0013\x00") + pg_msg(b"K", struct.pack(">II", 1, 2)) + pg_msg(b"Z", b"I")
+    server += pg_msg(b"T", rowdesc) + rows + pg_msg(b"C", b"SELECT 2\x00") + pg_msg(b"Z", b"I")
+    server += pg_msg(b"E", err) + pg_msg(b"Z", b"E")
+    write("app_pgsql_fuzz", "session", pgsql_seed(256, client, server))
+    write("app_pgsql_fuzz", "session_bytewise", pgsql_seed(1, client, server))
+    write("app_pgsql_fuzz", "tls_accepted", pgsql_seed(9, ssl + b"\x16\x03\x01\x00\x02hi", b"S\x16\x03\x03"))
+    write("app_pgsql_fuzz", "huge_length", pgsql_seed(32, startup + b"Q\x7f\xff\xff\xff" + b"a" * 100, b"Z\x00\x00\x00\x02"))
+
+
+SEEDS = {"http": http_seeds, "dns": dns_seeds, "tls": tls_seeds, "dhcp": dhcp_seeds, "http2": http2_seeds,
+         "pgsql": pgsql_seeds}
+
 if __name__ == "__main__":
-    http_seeds()
-    dns_seeds()
-    tls_seeds()
+    import sys
+    # Optional names (python3 make_seeds.py http2 pgsql) regenerate only those corpora.
+    for name in sys.argv[1:] or list(SEEDS):
+        SEEDS[name]()

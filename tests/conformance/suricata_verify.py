@@ -6,7 +6,10 @@ filters derived from suricata-verify's test.yaml) and optionally suricata_args /
 test the runner starts `picket-agent --read-pcap PCAP --rules RULES --eve-log OUT` with only those inputs
 (suricata_args and suricata.yaml settings mapped to Picket's keys), then applies every expected filter the
 way suricata-verify does: event_type alert, the sid, every extra field, and the exact count. A test that
-needs a setting Picket does not implement is reported `unsupported`, never `passed`.
+needs a setting Picket does not implement is reported `unsupported`, never `passed`. A test's
+`requires: min-version` / `version` is not a reason to skip it (Picket is not Suricata: such a test runs
+and passes only when Picket behaves as it expects); `lt-version` / `gt-version`, features, settings and
+scripts still are, and filter-level version gates still choose Suricata 8's expectations.
 
 Prints one line per test, then `N passed, M failed` (plus unsupported), and the pass share among the tests
 that expect at least one alert.
@@ -34,20 +37,35 @@ TARGET_VERSION = (8, 0, 0)
 SET_MAP = {
     "stream.midstream": "stream.midstream",
     "stream.async-oneside": "stream.async-oneside",
+    "stream.inline": "stream.inline",
     "flow.hash-size": "flow.hash-size",
     "vlan.use-for-tracking": "vlan.use-for-tracking",
     "threshold-file": "threshold-file",
     "app-layer.protocols.http.libhtp.default-config.response-body-limit": "app.http.response-body-limit",
     "app-layer.protocols.http.libhtp.default-config.request-body-limit": "app.http.request-body-limit",
+    "app-layer.protocols.dns.detection-ports.dp": "app.dns.detection-ports",
+    "app-layer.protocols.tls.encryption-handling": "app.tls.encryption-handling",
+    "app-layer.protocols.http2.enabled": "app.http2.enabled",
+    "app-layer.protocols.pgsql.enabled": "app.pgsql.enabled",
+    # Exception policies (IDS mode semantics; agent/flow/flow_table.h), rule action order and alert queue
+    # size (agent/detect/config.h). Not detect.guess-applayer-tx: Picket does not attach a transaction to
+    # alerts of rules without app-layer keywords.
+    "stream.midstream-policy": "stream.midstream-policy",
+    "exception-policy": "exception-policy",
+    "action-order": "action-order",
+    "packet-alert-max": "packet-alert-max",
 }
-# Settings Picket always behaves as (value as written in suricata_args / suricata.yaml). Picket hands
-# reassembled TCP data to the app layer and the rules as soon as it is in order, without waiting for the
-# ACK, which is what Suricata does with stream.inline enabled.
-# Likewise: HTTP parsing is always on; Picket has no exception policies, which is what "ignore" (and
-# "auto", which means ignore in IDS mode) asks for.
+# host-os-policy: per-host TCP overlap policies (agent/stream/os_policy.h); a list value is passed as a
+# YAML flow sequence.
+for _os in ("bsd", "bsd-right", "old-linux", "linux", "old-solaris", "solaris", "hpux10", "hpux11", "irix",
+            "macos", "windows", "vista", "windows2k3", "first", "last"):
+    SET_MAP["host-os-policy." + _os] = "host-os-policy." + _os
+# Mapped settings of which Picket implements only some values.
+SET_VALUES = {"app-layer.protocols.tls.encryption-handling": {"bypass", "full"}}
+# Settings Picket always behaves as (value as written in suricata_args / suricata.yaml): HTTP parsing is
+# always on.
 _TRUE = {"true", "yes", "True", "1"}
-SET_FIXED = {"stream.inline": _TRUE, "app-layer.protocols.http.enabled": _TRUE,
-             "exception-policy": {"auto", "ignore"}, "stream.midstream-policy": {"auto", "ignore"}}
+SET_FIXED = {"app-layer.protocols.http.enabled": _TRUE}
 # Settings that do not change which alerts are raised.
 SET_IGNORE = {"stats.decoder-events", "pcap-file.delete-when-done", "decoder.vxlan.enabled"}
 # suricata.yaml top-level sections that only configure outputs/logging.
@@ -66,11 +84,17 @@ def parse_version(v):
     return tuple(out)
 
 
-def version_ok(req):
-    """True when the (test or filter) requirement admits Suricata 8; None with a reason when unsupported."""
+def version_ok(req, test_level=False):
+    """True when the (test or filter) requirement admits Suricata 8; None with a reason when unsupported.
+
+    At test level a `min-version` / `version` gate is only a hint that the test exercises behaviour added
+    in that Suricata release: Picket is not Suricata, so the test runs and passes only if Picket behaves
+    as it expects. Filter-level gates still choose between alternative expectations (Suricata 8's)."""
     if not req:
         return True, ""
     for k, v in req.items():
+        if test_level and k in ("min-version", "version"):
+            continue
         if k == "min-version" and parse_version(v) > TARGET_VERSION:
             return False, "requires min-version %s" % v
         if k == "lt-version" and parse_version(v) <= TARGET_VERSION:
@@ -79,9 +103,35 @@ def version_ok(req):
             return False, "requires gt-version %s" % v
         if k == "version" and parse_version(v)[0] != TARGET_VERSION[0]:
             return False, "requires version %s" % v
+        if k == "script":
+            for script in (v if isinstance(v, list) else [v]):
+                held = script_holds(script)
+                if held is None:
+                    return None, "requires script"
+                if not held:
+                    return False, "requires script: %s" % script
+            continue
         if k not in ("min-version", "lt-version", "gt-version", "version"):
             return None, "requires %s" % k
     return True, ""
+
+
+# `requires: script:` lines probe the Suricata source tree the test runs against (feature checks). With
+# --suricata-src DIR the runner runs them there (Suricata 8's tree: the target); without it, only the
+# probes listed here are answered, with their result on Suricata 8.0's source (checked by hand: a line
+# that is not listed makes the test `unsupported`, never `passed`).
+SURICATA_SRC = None
+TARGET_SCRIPTS = {
+    # src/output-json-alert.c defines METADATA_DEFAULTS (flow, app-layer, rule metadata) in 8.0.
+    "grep METADATA_DEFAULTS src/output-json-alert.c > /dev/null": True,
+}
+
+
+def script_holds(script):
+    if SURICATA_SRC:
+        return subprocess.run(script, shell=True, cwd=SURICATA_SRC, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    return TARGET_SCRIPTS.get(script.strip())
 
 
 def flatten(prefix, node, out):
@@ -117,6 +167,8 @@ def map_settings(test_dir, exp):
                 continue
             if key not in SET_MAP:
                 return sets, "setting %s" % key
+            if key in SET_VALUES and val not in SET_VALUES[key]:
+                return sets, "setting %s=%s" % (key, val)
             if key == "threshold-file" and not os.path.isabs(val):
                 val = os.path.join(test_dir, val)
             sets.append("%s=%s" % (SET_MAP[key], val))
@@ -151,6 +203,12 @@ def map_settings(test_dir, exp):
                 if key in SET_MAP:
                     if isinstance(v, bool):
                         v = "true" if v else "false"
+                    if isinstance(v, list):
+                        v = "[" + ", ".join(json.dumps(str(x)) for x in v) + "]"
+                    if key in SET_VALUES and str(v) not in SET_VALUES[key]:
+                        return sets, "suricata.yaml %s=%s" % (key, v)
+                    if isinstance(v, list):  # action-order: a YAML flow sequence
+                        v = "[%s]" % ", ".join(str(x) for x in v)
                     sets.append("%s=%s" % (SET_MAP[key], v))
                     continue
                 return sets, "suricata.yaml %s" % key
@@ -159,7 +217,8 @@ def map_settings(test_dir, exp):
 
 # outputs.eve-log options that change what an alert event carries (Suricata name -> Picket key).
 EVE_ALERT_MAP = {"payload": "outputs.eve.alert.payload", "payload-printable": "outputs.eve.alert.payload-printable",
-                 "packet": "outputs.eve.alert.packet", "metadata": "outputs.eve.alert.metadata"}
+                 "packet": "outputs.eve.alert.packet", "metadata": "outputs.eve.alert.metadata",
+                 "verdict": "outputs.eve.alert.verdict"}
 
 
 def yaml_bool(v):
@@ -183,9 +242,14 @@ def eve_output_settings(outputs):
                 continue
             for k, v in t["alert"].items():
                 if k in EVE_ALERT_MAP:
-                    # metadata may be a mapping of sub-options: present means on.
+                    # metadata may be a mapping of sub-options: present means on (flow, app-layer and
+                    # rule metadata, Suricata's defaults), and rule.raw adds the rule's text.
                     on = True if isinstance(v, dict) else yaml_bool(v)
                     sets.append("%s=%s" % (EVE_ALERT_MAP[k], "true" if on else "false"))
+                    if k == "metadata" and isinstance(v, dict):
+                        rule = v.get("rule") if isinstance(v.get("rule"), dict) else {}
+                        if "raw" in rule:
+                            sets.append("outputs.eve.alert.rule-raw=%s" % ("true" if yaml_bool(rule["raw"]) else "false"))
     return sets
 
 
@@ -213,10 +277,11 @@ def get_field(ev, path):
 
 
 def field_matches(ev, key, want):
+    # A list of keys (`not-has-key: [flow, pgsql]`): each one must be present / absent.
     if key == "has-key":
-        return get_field(ev, want) is not KeyError
+        return all(get_field(ev, w) is not KeyError for w in (want if isinstance(want, list) else [want]))
     if key == "not-has-key":
-        return get_field(ev, want) is KeyError
+        return all(get_field(ev, w) is KeyError for w in (want if isinstance(want, list) else [want]))
     have = get_field(ev, key)
     if have is KeyError:
         return False
@@ -228,7 +293,7 @@ def field_matches(ev, key, want):
 
 
 def run_test(agent, test_dir, exp, keep, timeout):
-    ok, why = version_ok(exp.get("requires") or {})
+    ok, why = version_ok(exp.get("requires") or {}, test_level=True)
     if not ok:
         return "unsupported", why or "requires"
     sets, why = map_settings(test_dir, exp)
@@ -301,7 +366,10 @@ def main():
     ap.add_argument("--min-alert-passed", type=int, default=0,
                     help="exit 1 when fewer of the tests that expect an alert pass (CI regression guard)")
     ap.add_argument("--json", help="write per-test results here")
+    ap.add_argument("--suricata-src", help="a Suricata 8 source tree: run the tests' `requires: script` probes there")
     a = ap.parse_args()
+    global SURICATA_SRC
+    SURICATA_SRC = a.suricata_src
     a.corpus = os.path.abspath(a.corpus)
     if not os.path.isdir(a.corpus):
         print("corpus not found: %s" % a.corpus)

@@ -170,6 +170,23 @@ TEST(Decoder, GreAndVxlanTunnels) {
   EXPECT_TRUE(d.p.layers & kLayerVxlan);
   EXPECT_EQ(d.p.sp, 3333);
   EXPECT_EQ(std::string(d.p.payload.begin(), d.p.payload.end()), "GET /");
+  // The outer packet's tuple is kept for EVE's "tunnel" object.
+  EXPECT_EQ(d.p.tunnel_outer.src.to_string(), "10.0.0.1");
+  EXPECT_EQ(d.p.tunnel_outer.dst.to_string(), "10.0.0.2");
+  EXPECT_EQ(d.p.tunnel_outer.sp, 5555);
+  EXPECT_EQ(d.p.tunnel_outer.dp, 4789);
+  EXPECT_EQ(d.p.tunnel_outer.proto, 17);
+
+  // ARP inside VXLAN (Suricata 9 decodes it): counted as ARP, no anomaly.
+  Bytes arp = {0, 1, 0x08, 0, 6, 4, 0, 1, 0, 1, 2, 3, 4, 5, 192, 168, 203, 5, 0, 0, 0, 0, 0, 0, 192, 168, 203, 3};
+  Bytes arp_eth = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 0x08, 0x06};
+  arp_eth.insert(arp_eth.end(), arp.begin(), arp.end());
+  Bytes vx2 = {0x08, 0, 0, 0, 0, 0, 42, 0};
+  vx2.insert(vx2.end(), arp_eth.begin(), arp_eth.end());
+  d.run(tp::eth(tp::ipv4("10.0.0.1", "10.0.0.2", 17, tp::udp("10.0.0.1", "10.0.0.2", 5555, 4789, vx2)), false));
+  EXPECT_EQ(d.p.tunnel_depth, 1);
+  EXPECT_TRUE(d.p.layers & kLayerArp);
+  EXPECT_EQ(d.p.anomalies, 0u);
 }
 
 TEST(Decoder, TunnelDepthLimit) {

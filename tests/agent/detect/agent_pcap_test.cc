@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tests/agent/decode/pcap_builder.h"
 #include "tests/support/process.h"
@@ -87,6 +88,85 @@ TEST(DetectAgent, DnsPayloadMixedWithQueryAndResponses) {
   EXPECT_EQ(got[4], 1);
   EXPECT_EQ(got[5], 2);  // the question in the query and in the response
   EXPECT_EQ(got[6], 1);
+}
+
+// Runs picket-agent and returns the alert events.
+std::vector<json> alert_events(const test::TempDir& dir, const tp::PcapWriter& w, const std::string& rules) {
+  std::string pcap = dir.file("in.pcap");
+  EXPECT_TRUE(w.save(pcap));
+  std::string rule_file = dir.write("test.rules", rules);
+  std::string eve = dir.file("eve.json");
+  auto r = test::run({test::program_path("picket-agent"), "--read-pcap", pcap, "--rules", rule_file, "--eve-log",
+                      eve, "--eve-types", "alert", "-k", "none"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<json> out;
+  std::ifstream in(eve);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+// LLMNR: a multicast query and the unicast answer that opens a flow of its own. Each message is seen in
+// its own direction (query to_server, response to_client) and the alerts carry the "llmnr" object.
+TEST(DetectAgent, LlmnrQueryAndAnswerDirections) {
+  test::TempDir dir;
+  tp::PcapWriter w;
+  tp::Addr c("192.168.10.233"), mc("224.0.0.252"), s("192.168.10.101");
+  w.add_ip(tp::ipv4(c, mc, 17, tp::udp(c, mc, 54022, 5355, tp::dns_query(0xC341, "hs2011"))));
+  const uint8_t addr[4] = {192, 168, 10, 101};
+  w.add_ip(tp::ipv4(s, c, 17, tp::udp(s, c, 5355, 54022, tp::dns_answer(0xC341, "hs2011", addr))));
+  auto ev = alert_events(dir, w,
+                         "alert llmnr any any -> any any (flow:to_server; sid:1;)\n"
+                         "alert llmnr any any -> any any (flow:to_server; content:\"hs2011\"; sid:2;)\n"
+                         "alert llmnr any any -> any any (flow:to_client; sid:3;)\n"
+                         "alert dns any any -> any any (sid:4;)\n");
+  std::map<uint32_t, int> n;
+  for (const auto& e : ev) {
+    uint32_t sid = e["alert"]["signature_id"];
+    n[sid]++;
+    ASSERT_TRUE(e.contains("llmnr")) << e.dump();
+    EXPECT_EQ(e["llmnr"]["type"], sid == 3 ? "response" : "request");
+    EXPECT_EQ(e["llmnr"]["id"], 0xC341);
+    EXPECT_EQ(e["llmnr"]["queries"][0]["rrtype"], "a");
+    if (sid == 3) {
+      EXPECT_EQ(e["llmnr"]["answers"][0]["a"], "192.168.10.101");
+    }
+    EXPECT_EQ(e["app_proto"], "llmnr");
+  }
+  EXPECT_EQ(n[1], 1);
+  EXPECT_EQ(n[2], 1);
+  EXPECT_EQ(n[3], 1);
+  EXPECT_EQ(n[4], 0);  // LLMNR is not DNS
+}
+
+// DHCP: request and ACK of one flow; a to_server rule only matches the request, to_client the reply.
+TEST(DetectAgent, DhcpRequestAndReplyDirections) {
+  auto dhcp = [](uint8_t op, uint8_t type) {
+    tp::Bytes m(240, 0);
+    m[0] = op;
+    m[1] = 1;
+    m[2] = 6;
+    m[7] = 0x44;
+    m[236] = 99, m[237] = 130, m[238] = 83, m[239] = 99;
+    for (uint8_t b : tp::Bytes{53, 1, type, 255}) m.push_back(b);
+    return m;
+  };
+  test::TempDir dir;
+  tp::PcapWriter w;
+  tp::Addr c("10.16.1.4"), s("10.16.1.1");
+  w.add_ip(tp::ipv4(c, s, 17, tp::udp(c, s, 68, 67, dhcp(1, 3))));
+  w.add_ip(tp::ipv4(s, c, 17, tp::udp(s, c, 67, 68, dhcp(2, 5))));
+  auto ev = alert_events(dir, w,
+                         "alert dhcp any any -> any any (flow:to_server; sid:1;)\n"
+                         "alert dhcp any any -> any any (flow:to_client; sid:2;)\n");
+  ASSERT_EQ(ev.size(), 2u);
+  for (const auto& e : ev) {
+    uint32_t sid = e["alert"]["signature_id"];
+    EXPECT_EQ(e["dhcp"]["type"], sid == 1 ? "request" : "reply") << e.dump();
+    EXPECT_EQ(e["dhcp"]["dhcp_type"], sid == 1 ? "request" : "ack");
+  }
 }
 
 TEST(DetectAgent, HttpRuleMixingPayloadAndUri) {

@@ -99,6 +99,54 @@ TEST(Engine, ThresholdKeywordAndDetectionFilter) {
   EXPECT_EQ(d, 4);
 }
 
+// detection_filter unique_on (Suricata 9): `count` counts distinct ports in the window, not matches.
+TEST(Engine, DetectionFilterUniqueOnCountsDistinctPorts) {
+  auto b = build(
+      "alert tcp any any -> any any (msg:\"sp\"; content:\"S\"; detection_filter:track by_src, count 1, seconds 60, "
+      "unique_on src_port; sid:1;)\n"
+      "alert tcp any any -> any any (msg:\"dp\"; content:\"D\"; detection_filter:track by_dst, count 2, seconds 60, "
+      "unique_on dst_port; sid:2;)\n");
+  ASSERT_EQ(b.set_errors.failed, 0u);
+  auto count = [&](std::string_view payload, uint16_t sp, uint16_t dp, int64_t sec, uint32_t sid) {
+    Input in = tcp_packet(payload);
+    in.sp = sp;
+    in.dp = dp;
+    in.ts_us = int64_t{1000000} * sec;
+    int n = 0;
+    for (auto s : b.run(in, false)) n += s == sid;
+    return n;
+  };
+  // The same source port again and again never exceeds one distinct port.
+  EXPECT_EQ(count("S", 1000, 80, 0, 1), 0);
+  EXPECT_EQ(count("S", 1000, 80, 1, 1), 0);
+  EXPECT_EQ(count("S", 1000, 80, 2, 1), 0);
+  // A second distinct port exceeds count 1: alert, and every match after it in the window alerts too.
+  EXPECT_EQ(count("S", 1001, 80, 3, 1), 1);
+  EXPECT_EQ(count("S", 1000, 80, 4, 1), 1);
+  // A new window starts over with the packet's port as its first distinct one.
+  EXPECT_EQ(count("S", 1002, 80, 100, 1), 0);
+  EXPECT_EQ(count("S", 1003, 80, 101, 1), 1);
+  // Destination ports, count 2: duplicates do not count; the third distinct port alerts.
+  EXPECT_EQ(count("D", 5000, 21, 0, 2), 0);
+  EXPECT_EQ(count("D", 5000, 22, 1, 2), 0);
+  EXPECT_EQ(count("D", 5001, 22, 2, 2), 0);
+  EXPECT_EQ(count("D", 5002, 21, 3, 2), 0);
+  EXPECT_EQ(count("D", 5003, 23, 4, 2), 1);
+}
+
+TEST(Engine, DetectionFilterUniqueOnNeedsPortsAndAKnownField) {
+  auto b = build(
+      "alert ip any any -> any any (msg:\"ip\"; detection_filter:track by_src, count 1, seconds 60, unique_on src_port; "
+      "sid:1;)\n"
+      "alert tcp any any -> any any (msg:\"bad\"; detection_filter:track by_src, count 1, seconds 60, unique_on ttl; "
+      "sid:2;)\n"
+      "alert udp any any -> any any (msg:\"ok\"; detection_filter:track by_dst, count 3, seconds 60, unique_on dst_port; "
+      "sid:3;)\n");
+  EXPECT_EQ(b.set_errors.failed, 2u);
+  ASSERT_EQ(b.engine->rules().size(), 1u);
+  EXPECT_EQ(b.engine->rules()[0].sid, 3u);
+}
+
 TEST(Engine, ThresholdConfigSuppressAndOverride) {
   Diagnostics diag;
   auto cfg = ThresholdConfig::parse(

@@ -116,5 +116,31 @@ TEST(AlertExtras, RebuiltDatagramCarriesLinkPrefix) {
   EXPECT_EQ(static_cast<uint8_t>(x.packet_bytes[14]), 0x45);  // then the rebuilt IPv4 header
 }
 
+// A packet inside VXLAN: the alert's "tunnel" object names the outer UDP packet (as Suricata's).
+TEST(AlertExtras, TunnelledPacketNamesTheOuterPacket) {
+  Bytes inner = tp::eth(tp::ipv4("192.168.203.3", "192.168.203.5", 1, Bytes{8, 0, 0xf7, 0xff, 0, 0, 0, 0}), false);
+  Bytes vx = {0x08, 0, 0, 0, 0, 0, 42, 0};
+  vx.insert(vx.end(), inner.begin(), inner.end());
+  Bytes frame = tp::eth(tp::ipv4("192.168.203.1", "192.168.202.1", 17,
+                                 tp::udp("192.168.203.1", "192.168.202.1", 45149, 4789, vx)), false);
+  decode::Decoder dec;
+  decode::Packet p;
+  ASSERT_TRUE(dec.decode(frame, static_cast<uint32_t>(frame.size()), 1, 1, 1, &p));
+  ASSERT_EQ(p.tunnel_depth, 1);
+  eve::AlertExtras x;
+  fill_extras(AlertOutput{}, AlertContext{.packet = &p}, &x);
+  EXPECT_TRUE(x.tunnel);
+  EXPECT_EQ(x.tunnel_src_ip, "192.168.203.1");
+  EXPECT_EQ(x.tunnel_dest_ip, "192.168.202.1");
+  EXPECT_EQ(x.tunnel_dest_port, 4789u);
+  EXPECT_EQ(x.tunnel_proto, "UDP");
+  EXPECT_EQ(x.tunnel_depth, 0u);
+  eve::AlertExtras none;
+  Bytes plain = tp::eth(tp::ipv4("10.0.0.1", "10.0.0.2", 1, Bytes{8, 0, 0xf7, 0xff, 0, 0, 0, 0}), false);
+  ASSERT_TRUE(dec.decode(plain, static_cast<uint32_t>(plain.size()), 1, 2, 1, &p));
+  fill_extras(AlertOutput{}, AlertContext{.packet = &p}, &none);
+  EXPECT_FALSE(none.tunnel);
+}
+
 }  // namespace
 }  // namespace picket::pipeline

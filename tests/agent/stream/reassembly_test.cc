@@ -33,19 +33,29 @@ struct Collect : StreamSink {
     next_off[i] = off + b.size();
     data[i].append(b.begin(), b.end());
   }
-  void on_gap(flow::Flow&, flow::Direction d) override { ++gaps[flow::dir_index(d)]; }
+  uint64_t gap_bytes[2] = {0, 0};
+  void on_gap(flow::Flow&, flow::Direction d, uint64_t bytes) override {
+    ++gaps[flow::dir_index(d)];
+    gap_bytes[flow::dir_index(d)] += bytes;
+  }
   void on_close(flow::Flow&, flow::Direction d) override { ++closes[flow::dir_index(d)]; }
 };
 
-// Runs IP packets through decode -> flow table -> reassembler.
+StreamConfig inline_mode(StreamConfig sc) {
+  sc.inline_mode = true;
+  return sc;
+}
+
+// Runs IP packets through decode -> flow table -> reassembler. Inline mode (data released in order)
+// unless `ids` (released when acknowledged, Suricata's IDS mode and Picket's default).
 struct Harness {
   decode::Decoder dec;
   flow::FlowTable flows;
   Reassembler r;
   Collect sink;
   int64_t ts = 1'000'000;
-  explicit Harness(StreamConfig sc = {}, flow::FlowConfig fc = {})
-      : flows(fc, [this](flow::Flow& f) { r.on_flow_end(f, nullptr, sink); }), r(sc) {}
+  explicit Harness(StreamConfig sc = {}, flow::FlowConfig fc = {}, bool ids = false)
+      : flows(fc, [this](flow::Flow& f) { r.on_flow_end(f, nullptr, sink); }), r(ids ? sc : inline_mode(sc)) {}
   void feed(const Bytes& ip) {
     Bytes frame = tp::eth(ip, (ip[0] >> 4) == 6);
     decode::Packet p;
@@ -272,6 +282,99 @@ TEST(Reassembly, MidstreamPickupAtSynAck) {
   off.feed(req);
   EXPECT_EQ(off.sink.data[0], "");
   EXPECT_EQ(off.r.stats().untracked, 1u);
+}
+
+// IDS mode (stream.inline false): in-order bytes wait for the receiver's ACK, and the ACK packet (the
+// peer's) releases exactly the acknowledged bytes.
+TEST(Reassembly, IdsModeReleasesOnAck) {
+  Harness h({}, {}, /*ids=*/true);
+  tp::TcpConv c("10.0.0.1", 40100, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, "GET / HTTP/1.0\r\n"));
+  h.feed(c.data(true, "\r\n"));
+  EXPECT_EQ(h.sink.data[0], "");  // nothing acknowledged yet
+  // The server acknowledges only the first segment (ack = first byte of the second).
+  h.feed(c.pkt(false, tp::TcpConv::ACK, c.seq(false), c.seq(true) - 2, {}));
+  EXPECT_EQ(h.sink.data[0], "GET / HTTP/1.0\r\n");
+  EXPECT_EQ(h.sink.last.dp, 40100);  // released by the server's packet
+  h.feed(c.data(false, "HTTP/1.0 200 OK\r\n\r\n"));  // acknowledges everything
+  EXPECT_EQ(h.sink.data[0], "GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(h.sink.data[1], "");
+  EXPECT_TRUE(h.sink.offsets_ok);
+  EXPECT_EQ(h.r.memory(), 19u);  // the response waits, queued
+  // Never acknowledged: released at flow end by the pseudo packet (no pcap_cnt), then closed.
+  h.flows.flush();
+  EXPECT_EQ(h.sink.data[1], "HTTP/1.0 200 OK\r\n\r\n");
+  EXPECT_EQ(h.sink.last.pcap_cnt, 0u);
+  EXPECT_EQ(h.sink.closes[0], 1);
+  EXPECT_EQ(h.sink.closes[1], 1);
+  EXPECT_EQ(h.r.memory(), 0u);
+}
+
+// A partly acknowledged segment is split: the acknowledged head goes now, the tail when acknowledged.
+TEST(Reassembly, IdsModeSplitsPartlyAckedSegment) {
+  Harness h({}, {}, true);
+  tp::TcpConv c("10.0.0.1", 40101, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, "0123456789"));
+  h.feed(c.pkt(false, tp::TcpConv::ACK, c.seq(false), c.seq(true) - 6, {}));
+  EXPECT_EQ(h.sink.data[0], "0123");
+  h.feed(c.pkt(false, tp::TcpConv::ACK, c.seq(false), c.seq(true), {}));
+  EXPECT_EQ(h.sink.data[0], "0123456789");
+  EXPECT_TRUE(h.sink.offsets_ok);
+}
+
+// A hole the receiver acknowledged is reported with its size; a leading hole too.
+TEST(Reassembly, IdsModeGapSizes) {
+  Harness h({}, {}, true);
+  tp::TcpConv c("1.1.1.1", 12345, "2.2.2.2", 8080);
+  h.feed_all(c.handshake());
+  h.feed(c.at(true, 0, tp::str("VERY")));
+  h.feed(c.at(true, 8, tp::str("DATA")));
+  EXPECT_EQ(h.sink.data[0], "");
+  h.feed(c.pkt(false, tp::TcpConv::ACK, c.seq(false), c.seq(true) + 12, {}));
+  EXPECT_EQ(h.sink.data[0], "VERYDATA");
+  EXPECT_EQ(h.sink.gaps[0], 1);
+  EXPECT_EQ(h.sink.gap_bytes[0], 4u);
+
+  Harness lead({}, {}, true);
+  tp::TcpConv d("1.1.1.1", 12346, "2.2.2.2", 8080);
+  lead.feed_all(d.handshake());
+  lead.feed(d.at(true, 4, tp::str("GOOD")));
+  lead.feed(d.at(true, 8, tp::str("DATA")));
+  lead.flows.flush();  // never acknowledged: flow end gives up the leading hole
+  EXPECT_EQ(lead.sink.data[0], "GOODDATA");
+  EXPECT_EQ(lead.sink.gap_bytes[0], 4u);
+}
+
+// After a RST the held (unacknowledged) bytes are still released at flow end, and nothing sent after
+// the RST is taken.
+TEST(Reassembly, IdsModeResetKeepsHeldData) {
+  Harness h({}, {}, true);
+  tp::TcpConv c("10.0.0.1", 40102, "10.0.0.2", 80);
+  h.feed_all(c.handshake());
+  h.feed(c.data(true, "held"));
+  h.feed(c.pkt(false, tp::TcpConv::RST | tp::TcpConv::ACK, c.seq(false), c.seq(true) - 4, {}));
+  EXPECT_EQ(h.sink.data[0], "");
+  EXPECT_EQ(h.sink.closes[1], 1);  // nothing held that way: closed at once
+  EXPECT_EQ(h.sink.closes[0], 0);
+  h.feed(c.data(true, "after"));
+  h.flows.flush();
+  EXPECT_EQ(h.sink.data[0], "held");
+  EXPECT_EQ(h.sink.closes[0], 1);
+}
+
+// One-sided pickup with stream.async-oneside: nobody acknowledges, so data is released as it comes.
+TEST(Reassembly, IdsModeAsyncOneSideReleasesAtOnce) {
+  tp::TcpConv c("10.0.0.1", 40103, "10.0.0.2", 80);
+  auto hs = c.handshake();
+  StreamConfig sc;
+  sc.async_oneside = true;
+  Harness h(sc, {}, true);
+  h.feed(hs[0]);
+  h.feed(hs[2]);
+  h.feed(c.data(true, "one-sided"));
+  EXPECT_EQ(h.sink.data[0], "one-sided");
 }
 
 }  // namespace

@@ -221,6 +221,50 @@ TEST(Eve, SuricataLayoutForConsumers) {
   EXPECT_LT(line.find("\"proto\""), line.find("\"alert\":{"));
 }
 
+// LLMNR and DHCP objects in Suricata 9's layout, and the "tunnel" object of a tunnelled packet.
+TEST(Eve, LlmnrDhcpAndTunnelObjects) {
+  v1::Alert a = suricata_alert();
+  a.mutable_net()->clear_http();
+  auto* l = a.mutable_net()->mutable_llmnr();
+  l->set_type("response");
+  l->set_id(49985);
+  l->set_flags("8000");
+  auto* q = l->add_queries();
+  q->set_rrname("hs2011");
+  q->set_rrtype("a");
+  auto* an = l->add_answers();
+  an->set_rrname("HS2011");
+  an->set_rrtype("a");
+  an->set_ttl(30);
+  an->set_rdata("192.168.10.101");
+  auto* d = a.mutable_net()->mutable_dhcp();
+  d->set_type("reply");
+  d->set_id(0xef645744u);
+  d->set_client_mac("00:11:22:33:44:55");
+  d->set_dhcp_type("ack");
+  AlertExtras x;
+  x.tunnel = true;
+  x.tunnel_src_ip = "192.168.203.1";
+  x.tunnel_dest_ip = "192.168.202.1";
+  x.tunnel_ports = true;
+  x.tunnel_src_port = 45149;
+  x.tunnel_dest_port = 4789;
+  x.tunnel_proto = "UDP";
+  auto j = nlohmann::json::parse(render_alert(a, {}, &x));
+  EXPECT_EQ(j["llmnr"]["type"], "response");
+  EXPECT_EQ(j["llmnr"]["opcode"], 0);
+  EXPECT_EQ(j["llmnr"]["queries"][0]["rrtype"], "a");
+  EXPECT_EQ(j["llmnr"]["answers"][0]["a"], "192.168.10.101");
+  EXPECT_EQ(j["llmnr"]["answers"][0]["ttl"], 30);
+  EXPECT_EQ(j["dhcp"]["type"], "reply");
+  EXPECT_EQ(j["dhcp"]["id"], 0xef645744u);
+  EXPECT_EQ(j["dhcp"]["dhcp_type"], "ack");
+  EXPECT_EQ(j["tunnel"]["dest_port"], 4789);
+  EXPECT_EQ(j["tunnel"]["proto"], "UDP");
+  EXPECT_EQ(j["tunnel"]["depth"], 0);
+  EXPECT_FALSE(nlohmann::json::parse(render_alert(a)).contains("tunnel"));
+}
+
 TEST(Eve, NonSuricataSignatureIdIsStableAndHighBit) {
   auto j = nlohmann::json::parse(render_alert(sigma_alert()));
   uint32_t sid = j["alert"]["signature_id"];
