@@ -29,3 +29,19 @@ endif()
 if(PICKET_BENCH AND NOT PICKET_FUZZ)
   find_package(benchmark REQUIRED)
 endif()
+
+# jemalloc (libjemalloc-dev) as the collector's allocator: correlation windows, incidents and protobuf
+# messages allocate and free small objects at a high rate, and glibc's malloc took about 18% of the
+# collector's CPU in bench/collector (with jemalloc: 99.7k -> 105.7k alerts/s end to end, correlation alone
+# 149k -> 199k). Not under the sanitizers or libFuzzer, which bring their own allocator. Link
+# picket_malloc into an executable to use it; without the package it links nothing.
+add_library(picket_malloc INTERFACE)
+if(NOT PICKET_SANITIZE AND NOT PICKET_FUZZ)
+  pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
+  if(JEMALLOC_FOUND)
+    # --no-as-needed: nothing names a jemalloc symbol, the library replaces malloc by being loaded.
+    target_link_libraries(picket_malloc INTERFACE -Wl,--no-as-needed PkgConfig::JEMALLOC -Wl,--as-needed)
+  else()
+    message(STATUS "jemalloc not found: picket-collector uses the C library's malloc")
+  endif()
+endif()

@@ -34,10 +34,15 @@ uint32_t derived_signature_id(v1::Engine engine, std::string_view rule_id) {
   return fnv1a32(key) | 0x80000000u;
 }
 
+void qualified_rule_id(const v1::RuleRef& rule, std::string* out) {
+  out->assign(engine_name(rule.engine()));
+  *out += ':';
+  *out += rule.rule_id();
+}
+
 std::string qualified_rule_id(const v1::RuleRef& rule) {
-  std::string out(engine_name(rule.engine()));
-  out += ':';
-  out += rule.rule_id();
+  std::string out;
+  qualified_rule_id(rule, &out);
   return out;
 }
 

@@ -29,5 +29,7 @@ uint32_t derived_signature_id(v1::Engine engine, std::string_view rule_id);
 
 // "suricata:2010935", "sigma:<uuid>", "yara:<namespace>:<rule>", "fim:modify": the id correlation rules use.
 std::string qualified_rule_id(const v1::RuleRef& rule);
+// The same into `out` (replaced; its capacity reused: the store calls this once per alert).
+void qualified_rule_id(const v1::RuleRef& rule, std::string* out);
 
 }  // namespace picket

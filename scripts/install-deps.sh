@@ -11,7 +11,7 @@ PACKAGES=(
   libpcap-dev libboost-dev libzmq3-dev cppzmq-dev libsodium-dev
   libprotobuf-dev protobuf-compiler
   libyara-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libhyperscan-dev
-  libyaml-cpp-dev libsqlite3-dev sqlite3 libbenchmark-dev libpcre2-dev zlib1g-dev
+  libyaml-cpp-dev libsqlite3-dev sqlite3 libbenchmark-dev libpcre2-dev zlib1g-dev libjemalloc-dev
   libsystemd-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # tools used by tests and benchmarks
   tshark tcpdump python3 python3-scapy yara strace systemd-journal-remote iproute2 util-linux

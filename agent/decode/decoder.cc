@@ -438,6 +438,39 @@ bool Decoder::decode_udp(Bytes d, Packet* p) {
   return true;
 }
 
+namespace {
+
+// The IP header and first transport bytes an ICMP error quotes (RFC 792 / RFC 4443): the tuple of the
+// packet that caused it, when it is TCP, UDP or SCTP with both ports present. Never reads past `q`.
+void parse_icmp_quoted(std::span<const uint8_t> q, int version, Packet* p) {
+  Packet::IcmpQuoted out;
+  size_t l4 = 0;
+  if (version == 4) {
+    if (q.size() < 20 || (q[0] >> 4) != 4) return;
+    l4 = size_t{q[0] & 0x0Fu} * 4;
+    if (l4 < 20 || (be16(q.data() + 6) & 0x1FFF) != 0) return;  // a later fragment has no ports
+    out.proto = q[9];
+    std::copy_n(q.data() + 12, 4, out.src.bytes);
+    std::copy_n(q.data() + 16, 4, out.dst.bytes);
+    out.src.family = out.dst.family = 4;
+  } else {
+    if (q.size() < 40 || (q[0] >> 4) != 6) return;
+    l4 = 40;
+    out.proto = q[6];  // extension headers are not followed: such a quote joins no flow
+    std::copy_n(q.data() + 8, 16, out.src.bytes);
+    std::copy_n(q.data() + 24, 16, out.dst.bytes);
+    out.src.family = out.dst.family = 6;
+  }
+  if (out.proto != kProtoTcp && out.proto != kProtoUdp && out.proto != kProtoSctp) return;
+  if (q.size() < l4 + 4) return;
+  out.sp = be16(q.data() + l4);
+  out.dp = be16(q.data() + l4 + 2);
+  out.valid = true;
+  p->icmp_quoted = out;
+}
+
+}  // namespace
+
 bool Decoder::decode_icmp(Bytes d, Packet* p) {
   if (d.size() < 4) return anomaly(p, Anomaly::kIcmpTruncated);
   ++stats_.icmp;
@@ -452,6 +485,9 @@ bool Decoder::decode_icmp(Bytes d, Packet* p) {
   if (d.size() >= 8) hl = 8;
   p->l4_header = d.first(hl);
   p->payload = d.subspan(hl);
+  if (p->icmp_type == 3 || p->icmp_type == 4 || p->icmp_type == 5 || p->icmp_type == 11 || p->icmp_type == 12) {
+    parse_icmp_quoted(p->payload, 4, p);
+  }
   if (validate_ && p->layers & kLayerIpv4 && !(p->layers & kLayerFragment)) {
     checksum_result(p, csum_fold(csum_add(0, d)) == 0, Anomaly::kIcmpBadChecksum, true);
   }
@@ -471,6 +507,7 @@ bool Decoder::decode_icmpv6(Bytes d, Packet* p) {
   }
   p->l4_header = d.first(hl);
   p->payload = d.subspan(hl);
+  if (p->icmp_type >= 1 && p->icmp_type <= 4) parse_icmp_quoted(p->payload, 6, p);
   if (validate_) {
     uint64_t s = pseudo_header_sum(p->src, p->dst, kProtoIcmpv6, static_cast<uint32_t>(d.size()));
     checksum_result(p, csum_fold(csum_add(s, d)) == 0, Anomaly::kIcmpv6BadChecksum, true);

@@ -183,6 +183,15 @@ struct Packet {
   std::span<const uint8_t> tcp_options;  // raw option bytes
   uint8_t icmp_type = 0, icmp_code = 0;
   uint16_t icmp_id = 0, icmp_seq = 0;    // echo request/reply only
+  // ICMP error (v4: unreachable, source quench, redirect, time exceeded, parameter problem; v6: types 1-4)
+  // quoting the start of a TCP/UDP/SCTP packet: that packet's tuple, so the error joins its flow as it
+  // does in Suricata (counted in the flow's packets and bytes).
+  struct IcmpQuoted {
+    bool valid = false;
+    IpAddr src, dst;
+    uint16_t sp = 0, dp = 0;
+    uint8_t proto = 0;
+  } icmp_quoted;
   std::span<const uint8_t> l4_header;    // TCP/UDP/ICMP header
   std::span<const uint8_t> payload;      // L4 payload (what `content` matches in packet mode)
 

@@ -73,6 +73,19 @@ struct FlowKey {
   uint8_t proto = 0;
   // Same key for both directions of one conversation.
   uint64_t hash() const;  // symmetric: also equal for the swapped tuple
+
+  static FlowKey of_tuple(const decode::IpAddr& client, const decode::IpAddr& server, uint16_t client_port,
+                          uint16_t server_port, uint8_t proto, uint16_t vlan0, uint16_t vlan1) {
+    FlowKey k;
+    k.client = client;
+    k.server = server;
+    k.client_port = client_port;
+    k.server_port = server_port;
+    k.vlan[0] = vlan0;
+    k.vlan[1] = vlan1;
+    k.proto = proto;
+    return k;
+  }
 };
 
 struct Flow {

@@ -31,6 +31,7 @@ void FlowStats::add(const FlowStats& o) {
   created += o.created; tcp += o.tcp; udp += o.udp; icmp += o.icmp; other += o.other;
   timed_out += o.timed_out; evicted += o.evicted; flushed += o.flushed;
   midstream_policy += o.midstream_policy;
+  icmp_errors_joined += o.icmp_errors_joined;
   active += o.active;
   max_active += o.max_active;
 }
@@ -219,17 +220,39 @@ uint32_t FlowTable::timeout_for(const Flow& f) const {
   }
 }
 
+Flow* FlowTable::quoted_flow(const decode::Packet& p, uint16_t v0, uint16_t v1, Direction* dir) {
+  const decode::Packet::IcmpQuoted& q = p.icmp_quoted;
+  const uint64_t h = FlowKey::of_tuple(q.src, q.dst, q.sp, q.dp, q.proto, v0, v1).hash();
+  for (Flow* f = buckets_[h & mask_]; f != nullptr; f = f->hnext) {
+    if (f->hash != h) continue;
+    const FlowKey& k = f->key;
+    if (k.proto != q.proto || k.vlan[0] != v0 || k.vlan[1] != v1) continue;
+    const bool same = k.client == q.src && k.server == q.dst && k.client_port == q.sp && k.server_port == q.dp;
+    const bool swapped = k.client == q.dst && k.server == q.src && k.client_port == q.dp && k.server_port == q.sp;
+    if (!same && !swapped) continue;
+    // As Suricata orients a packet of another protocol in a flow: from the flow's client is to server.
+    *dir = p.src == k.client ? Direction::kToServer : Direction::kToClient;
+    return f;
+  }
+  return nullptr;
+}
+
 Flow* FlowTable::get(const decode::Packet& p, Direction* dir) {
   if (p.ip_version == 0 || (p.layers & decode::kLayerFragment) != 0) return nullptr;
   uint16_t v0 = cfg_.vlan_tracking ? p.vlan[0] : 0, v1 = cfg_.vlan_tracking ? p.vlan[1] : 0;
-  FlowKey probe;
-  probe.client = p.src;
-  probe.server = p.dst;
-  probe.client_port = p.sp;
-  probe.server_port = p.dp;
-  probe.vlan[0] = v0;
-  probe.vlan[1] = v1;
-  probe.proto = p.proto;
+  if (p.icmp_quoted.valid) {
+    // An ICMP error about a tracked TCP/UDP/SCTP session belongs to that session's flow.
+    if (Flow* f = quoted_flow(p, v0, v1, dir)) {
+      ++stats_.icmp_errors_joined;
+      if (f != lru_tail_) {
+        lru_unlink(f);
+        lru_push_back(f);
+      }
+      update(*f, p, *dir);
+      return f;
+    }
+  }
+  FlowKey probe = FlowKey::of_tuple(p.src, p.dst, p.sp, p.dp, p.proto, v0, v1);
   uint64_t h = probe.hash();
   Flow* f = buckets_[h & mask_];
   for (; f != nullptr; f = f->hnext) {

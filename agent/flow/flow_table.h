@@ -65,6 +65,7 @@ struct FlowStats {
   uint64_t created = 0, tcp = 0, udp = 0, icmp = 0, other = 0;
   uint64_t timed_out = 0, evicted = 0, flushed = 0;
   uint64_t midstream_policy = 0;  // TCP flows the midstream exception policy (not ignore) was applied to
+  uint64_t icmp_errors_joined = 0;  // ICMP errors counted in the TCP/UDP/SCTP flow they quote
   uint64_t active = 0, max_active = 0;
   void add(const FlowStats& o);
 };
@@ -92,6 +93,8 @@ class FlowTable {
 
  private:
   Flow* alloc();
+  // The tracked flow an ICMP error's quoted tuple (Packet::icmp_quoted) names, and the error's direction in it.
+  Flow* quoted_flow(const decode::Packet& p, uint16_t v0, uint16_t v1, Direction* dir);
   void release(Flow* f, EndReason why);
   void lru_unlink(Flow* f);
   void lru_push_back(Flow* f);

@@ -129,19 +129,14 @@ class WorkerThread {
 // Spreads packets over workers by flow: the same key as the flow table (flow::FlowConfig::vlan_tracking).
 uint64_t packet_hash(const decode::Packet& p, bool vlan_tracking) {
   if (p.ip_version == 0) return 0;
-  flow::FlowKey k;
-  k.client = p.src;
-  k.server = p.dst;
-  k.proto = p.proto;
-  if (!(p.layers & decode::kLayerFragment)) {
-    k.client_port = p.sp;
-    k.server_port = p.dp;
+  const uint16_t v0 = vlan_tracking ? p.vlan[0] : 0, v1 = vlan_tracking ? p.vlan[1] : 0;
+  if (p.icmp_quoted.valid) {
+    // An ICMP error goes to the worker of the flow it quotes (flow::FlowTable::get joins it to that flow).
+    const decode::Packet::IcmpQuoted& q = p.icmp_quoted;
+    return flow::FlowKey::of_tuple(q.src, q.dst, q.sp, q.dp, q.proto, v0, v1).hash();
   }
-  if (vlan_tracking) {
-    k.vlan[0] = p.vlan[0];
-    k.vlan[1] = p.vlan[1];
-  }
-  return k.hash();
+  const bool ports = !(p.layers & decode::kLayerFragment);
+  return flow::FlowKey::of_tuple(p.src, p.dst, ports ? p.sp : 0, ports ? p.dp : 0, p.proto, v0, v1).hash();
 }
 
 }  // namespace

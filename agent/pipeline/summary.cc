@@ -46,6 +46,7 @@ void for_each_counter(const RunStats& s, Fn&& fn) {
   fn("flow.icmp", f.icmp);
   fn("flow.other", f.other);
   fn("flow.timeout", f.timed_out);
+  fn("flow.icmp_errors_joined", f.icmp_errors_joined);
   fn("flow.evicted_memcap", f.evicted);
   fn("flow.end_of_input", f.flushed);
   const auto& t = s.workers.stream;

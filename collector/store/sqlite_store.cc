@@ -113,7 +113,7 @@ class SqliteStore final : public Store {
         a.SerializeToString(&body_);
         body = body_;
       }
-      rule_ = qualified_rule_id(a.rule());
+      qualified_rule_id(a.rule(), &rule_);
       Stmt& s = insert_alert_;
       s.reset();
       s.bind(1, stream);
@@ -204,6 +204,8 @@ class SqliteStore final : public Store {
     b.set_last_seen_us(incident.last_seen_us());
     *b.mutable_agents() = incident.agents();
     *b.mutable_orgs() = incident.orgs();
+    b.set_agent_count(incident.agent_count());  // the lists are capped (correlate.max-listed); these are not
+    b.set_org_count(incident.org_count());
     b.set_rule_id(incident.rule_id());
     body_.clear();
     incident_body_.SerializeToString(&body_);
@@ -224,7 +226,7 @@ class SqliteStore final : public Store {
       int64_t stream = 0;
       if (!stream_id(m.agent_key(), m.epoch(), true, &stream)) return db_.error("stream");
       insert_member_.reset();
-      insert_member_.bind_text(1, incident.id());
+      insert_member_.bind_text_static(1, incident.id());  // the incident outlives the step
       insert_member_.bind(2, stream);
       insert_member_.bind(3, static_cast<int64_t>(m.seq()));
       if (insert_member_.step() != SQLITE_DONE) return db_.error("insert member");
@@ -472,7 +474,8 @@ class SqliteStore final : public Store {
 
   // The stream id for (agent_key, epoch); creates it when `create`. 0 when absent and not created.
   bool stream_id(std::string_view key, std::string_view epoch, bool create, int64_t* out) {
-    std::string k(key);
+    std::string& k = stream_key_;  // reused: no allocation per alert and member
+    k.assign(key);
     k += '\0';
     k += epoch;
     if (auto it = streams_.find(k); it != streams_.end()) {
@@ -501,7 +504,7 @@ class SqliteStore final : public Store {
       return true;
     }
     if (streams_.size() > 100000) streams_.clear();
-    streams_.emplace(std::move(k), *out);
+    streams_.emplace(k, *out);
     return true;
   }
 
@@ -549,6 +552,7 @@ class SqliteStore final : public Store {
   v1::Incident incident_body_;
   std::string rule_;
   std::unordered_map<std::string, int64_t> streams_;
+  std::string stream_key_;  // stream_id()'s lookup key, reused
   std::string body_;
 };
 

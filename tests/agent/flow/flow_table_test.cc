@@ -145,5 +145,44 @@ TEST(FlowTable, FragmentsAndNonIpAreNotTracked) {
   EXPECT_EQ(h.feed(frags[0], &d), nullptr);
 }
 
+// An ICMP error quoting a tracked session's packet joins that session's flow (as Suricata counts it: the
+// flow's packets and bytes, toward the client when it comes from a router); an error quoting too little, or
+// a session that is not tracked, is a flow of its own.
+TEST(FlowTable, IcmpErrorJoinsTheFlowItQuotes) {
+  Harness h;
+  tp::TcpConv c("10.0.0.1", 1470, "10.0.0.2", 25);
+  auto hs = c.handshake();
+  Direction d;
+  Flow* f = nullptr;
+  for (const auto& b : hs) f = h.feed(b, &d);
+  ASSERT_NE(f, nullptr);
+  const Bytes syn = hs[0];
+  auto unreachable = [](const Bytes& quote) {
+    Bytes m = tp::icmp_echo(3, 0, 1400, quote);  // type 3 code 0: the id/seq words hold unused + MTU
+    return tp::ipv4("192.168.1.1", "10.0.0.1", 1, m);
+  };
+  Flow* g = h.feed(unreachable(Bytes(syn.begin(), syn.begin() + 28)), &d);
+  EXPECT_EQ(g, f);
+  EXPECT_EQ(d, Direction::kToClient);
+  EXPECT_EQ(f->pkts[1], 2u);  // the SYN/ACK and the error
+  EXPECT_EQ(f->state, FlowState::kEstablished);
+  EXPECT_EQ(h.table.stats().icmp_errors_joined, 1u);
+  EXPECT_EQ(h.table.stats().icmp, 0u);
+
+  // 20 bytes quote no ports: an ICMP flow of its own.
+  Flow* own = h.feed(unreachable(Bytes(syn.begin(), syn.begin() + 20)), &d);
+  ASSERT_NE(own, nullptr);
+  EXPECT_NE(own, f);
+  EXPECT_EQ(own->key.proto, decode::kProtoIcmp);
+  // A session nobody saw: its own ICMP flow too.
+  tp::TcpConv other("10.0.0.9", 1, "10.0.0.2", 25);
+  Bytes osyn = other.handshake()[0];
+  Flow* lone = h.feed(unreachable(Bytes(osyn.begin(), osyn.begin() + 28)), &d);
+  ASSERT_NE(lone, nullptr);
+  EXPECT_NE(lone, f);
+  EXPECT_EQ(h.table.stats().icmp_errors_joined, 1u);
+  EXPECT_EQ(f->pkts[1], 2u);
+}
+
 }  // namespace
 }  // namespace picket::flow

@@ -101,6 +101,9 @@ TEST(SqliteStore, IncidentsMembersStatusAndAudit) {
   m->set_epoch(kEpoch);
   m->set_seq(3);
   inc.set_last_seen_us(20);
+  inc.add_agents("web01");
+  inc.set_agent_count(40);  // the list is capped; the count is not
+  inc.set_org_count(3);
   ASSERT_TRUE(st->upsert_incident(inc).ok());
 
   auto got = st->get_incident("INC-1");
@@ -109,6 +112,8 @@ TEST(SqliteStore, IncidentsMembersStatusAndAudit) {
   EXPECT_EQ((*got)->status(), "open");
   EXPECT_EQ((*got)->first_seen_us(), 5);
   EXPECT_EQ((*got)->last_seen_us(), 20);
+  EXPECT_EQ((*got)->agent_count(), 40u);
+  EXPECT_EQ((*got)->org_count(), 3u);
   auto timeline = st->incident_alerts("INC-1");
   ASSERT_TRUE(timeline.ok());
   ASSERT_EQ(timeline->size(), 3u);
