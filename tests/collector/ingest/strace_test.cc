@@ -7,10 +7,12 @@
 // every data send after the handshake is a batch (agent) or an Ack (collector).
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/collector/ingest/harness.h"
@@ -24,6 +26,23 @@ using namespace std::chrono_literals;
 bool strace_works() {
   return run({"/usr/bin/strace", "-f", "-o", "/dev/null", "/bin/true"}, 30s).exit_code == 0;
 }
+
+// The program strace -f started (its first child). Signalling strace only detaches it, and a tracee whose
+// strace dies runs on: the test stops the traced collector itself.
+pid_t traced_child(pid_t strace_pid) {
+  std::ifstream in("/proc/" + std::to_string(strace_pid) + "/task/" + std::to_string(strace_pid) + "/children");
+  pid_t pid = -1;
+  in >> pid;
+  return pid;
+}
+
+// SIGKILLs the traced program when the test ends early (a failed assertion), so nothing is left running.
+struct KillTraced {
+  pid_t pid = -1;
+  ~KillTraced() {
+    if (pid > 0) ::kill(pid, SIGKILL);
+  }
+};
 
 // Run under ASan this takes about a minute: strace stops only at the traced calls (--seccomp-bpf).
 TEST(Strace, SpoolAndJournalFdatasyncBeforeSendAndAck) {
@@ -51,6 +70,8 @@ TEST(Strace, SpoolAndJournalFdatasyncBeforeSendAndAck) {
     cargv.push_back(a);
   }
   Child collector(cargv, c.dir + "/collector.log");
+  KillTraced traced_collector;
+  ASSERT_TRUE(wait_until([&] { return (traced_collector.pid = traced_child(collector.pid())) > 0; }, 60s));
   ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(c.server_pub()); }, 60s));
   std::this_thread::sleep_for(1s);
 
@@ -67,8 +88,9 @@ TEST(Strace, SpoolAndJournalFdatasyncBeforeSendAndAck) {
   }
   Child driver(dargv, tmp.file("driver.log"));
   ASSERT_EQ(driver.wait(180s), 0) << read_file(tmp.file("driver.log"));
-  collector.kill_now(SIGTERM);
-  collector.wait(60s);
+  ::kill(traced_collector.pid, SIGTERM);  // strace exits with it
+  EXPECT_EQ(collector.wait(60s), 0) << read_file(c.dir + "/collector.log");
+  traced_collector.pid = -1;
 
   if (const char* keep = std::getenv("PICKET_STRACE_KEEP"); keep != nullptr) {  // for debugging the checker
     for (const char* f : {"collector.trace", "driver.trace", "driver.log"}) {
