@@ -9,7 +9,9 @@
 namespace picket::pipeline {
 
 namespace {
-const char* kAppNames[8] = {"unknown", "http", "tls", "dns", "ssh", "smtp", "ftp", "failed"};
+// Indexed as Worker::Stats::app_flows (flow::AppProto values, the last one "failed").
+const char* kAppNames[12] = {"unknown", "http", "tls",   "dns",   "ssh",  "smtp",
+                             "ftp",     "http2", "pgsql", "llmnr", "dhcp", "failed"};
 
 template <typename Fn>
 void for_each_counter(const RunStats& s, Fn&& fn) {
@@ -62,7 +64,7 @@ void for_each_counter(const RunStats& s, Fn&& fn) {
   fn("stream.depth_reached", t.depth_reached);
   fn("stream.untracked_payload", t.untracked);
   fn("stream.checksum_skipped", s.workers.checksum_skipped);
-  for (int i = 1; i < 8; ++i) fn(std::string("app_layer.flow.") + kAppNames[i], s.workers.app_flows[i]);
+  for (int i = 1; i < 12; ++i) fn(std::string("app_layer.flow.") + kAppNames[i], s.workers.app_flows[i]);
   fn("app_layer.tx.http", s.workers.http_tx);
   fn("app_layer.tx.dns", s.workers.dns_messages);
   fn("app_layer.tx.tls", s.workers.tls_handshakes);

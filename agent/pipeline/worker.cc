@@ -49,7 +49,9 @@ struct Worker::AppSlot : flow::FlowSlot {
 namespace {
 app::Direction to_app(Direction d) { return static_cast<app::Direction>(d); }
 Direction from_app(app::Direction d) { return static_cast<Direction>(d); }
-int app_index(flow::AppProto p) { return p == flow::AppProto::kFailed ? 7 : std::min(6, static_cast<int>(p)); }
+// Stats::app_flows: one slot per flow::AppProto value, then failed.
+static_assert(static_cast<int>(flow::AppProto::kDhcp) == 10);
+int app_index(flow::AppProto p) { return p == flow::AppProto::kFailed ? 11 : std::min(10, static_cast<int>(p)); }
 
 // The flow-end pseudo packet of direction d (agent/stream's is client -> server).
 decode::Packet pseudo_packet(const Flow& f, int d) {
@@ -74,7 +76,7 @@ void WorkerStats::add(const WorkerStats& o) {
   flow.add(o.flow);
   stream.add(o.stream);
   app += o.app;
-  for (int i = 0; i < 8; ++i) app_flows[i] += o.app_flows[i];
+  for (int i = 0; i < 12; ++i) app_flows[i] += o.app_flows[i];
   http_tx += o.http_tx;
   dns_messages += o.dns_messages;
   tls_handshakes += o.tls_handshakes;

@@ -45,7 +45,7 @@ struct WorkerStats {
   flow::FlowStats flow;
   stream::StreamStats stream;
   app::AppCounters app;
-  uint64_t app_flows[8] = {};     // flows per detected flow::AppProto (index: value, 7 = failed)
+  uint64_t app_flows[12] = {};    // flows per detected flow::AppProto (index: value, 11 = failed)
   uint64_t http_tx = 0, dns_messages = 0, tls_handshakes = 0;
   uint64_t eve_events = 0;
   void add(const WorkerStats& o);
