@@ -37,6 +37,39 @@ size_t decode_records(std::vector<JournalRecord>& records, std::vector<IncomingA
   return bad;
 }
 
+bool BatchReader::read(int slot) {
+  const size_t n = reader_.next(batch_, &records_);
+  if (n == 0) return false;
+  const size_t bad = decode_records(records_, &buf_[slot]);
+  if (records_n_ != nullptr) *records_n_ += n;
+  if (bad_n_ != nullptr) *bad_n_ += bad;
+  end_[slot] = reader_.position();
+  have_[slot] = true;
+  return true;
+}
+
+void BatchReader::settle() {
+  if (!reading_) return;
+  worker_.wait();
+  reading_ = false;
+}
+
+void BatchReader::fill() {
+  settle();
+  // In journal order: the current slot first, then the next, then the one after them.
+  if (!have_[cur_] && !read(cur_)) return;
+  if (!have_[at(1)] && !read(at(1))) return;
+  if (have_[at(2)]) return;
+  const int slot = at(2);
+  reading_ = true;
+  worker_.start([this, slot] { read(slot); });
+}
+
+void BatchReader::pop() {
+  have_[cur_] = false;
+  cur_ = at(1);
+}
+
 JournalFeeder::JournalFeeder(std::string journal_dir, const Journal* live, Pipeline& pipeline, size_t batch,
                              uint64_t retain_bytes)
     : dir_(std::move(journal_dir)), live_(live), pipeline_(pipeline), batch_(batch), retain_bytes_(retain_bytes) {}
@@ -67,44 +100,28 @@ void JournalFeeder::run() {
     spdlog::warn("store feeder: cannot set nice {}: {}", nice_, std::strerror(errno));
   }
   JournalReader reader(dir_, "store", live_);
-  std::vector<JournalRecord> records;
-  // Two batches: the one being stored and the next one, read ahead and correlated meanwhile.
-  std::vector<IncomingAlert> buf[2];
-  JournalPosition end[2]{};
-  bool have[2] = {false, false};
-  int cur = 0;
+  // The current batch, the next one (correlated ahead by the pipeline) and the one after (being read).
+  BatchReader batches(reader, batch_, &records_, &bad_);
   uint32_t pruned_below = 0;  // the cursor's segment at the last prune
-  auto read = [&](int i) {
-    const size_t n = reader.next(batch_, &records);
-    if (n == 0) return false;
-    bad_ += decode_records(records, &buf[i]);
-    records_ += n;
-    end[i] = reader.position();
-    have[i] = true;
-    return true;
-  };
-  // The side worker may be correlating buf[]: it must be done before they go.
+  // The side worker may be correlating a batch of `batches`: it must be done before they go.
   struct Joiner {
     Pipeline& p;
     ~Joiner() { p.wait_side(); }
   } joiner{pipeline_};
   while (!stop_) {
-    if (!have[cur]) read(cur);
-    size_t n = have[cur] ? 1 : 0;
+    batches.fill();
+    std::vector<IncomingAlert>* batch = batches.current();
     int64_t now = store::now_us();
-    if (have[cur]) {
-      const int nx = 1 - cur;
-      if (!have[nx]) read(nx);
-      std::vector<IncomingAlert>& batch = buf[cur];
+    if (batch != nullptr) {
       ++batches_;
       // The store may be busy (another writer holding store.db past the busy timeout) or failing (disk
       // full): the batch stays in the journal, so retry it with a growing pause instead of giving up.
       for (int attempt = 0;; ++attempt) {
-        Status s = pipeline_.process(batch, now, have[nx] ? &buf[nx] : nullptr);
+        Status s = pipeline_.process(*batch, now, batches.next());
         if (s.ok()) break;
         ++retries_;
         if (attempt == 0 || attempt % 10 == 0) {
-          spdlog::error("store: {} (batch of {} kept in the journal; retrying)", s.error().format(), batch.size());
+          spdlog::error("store: {} (batch of {} kept in the journal; retrying)", s.error().format(), batch->size());
         }
         const int pause_ms = std::min(5000, 100 << std::min(attempt, 6));
         for (int waited = 0; waited < pause_ms && !stop_; waited += 50) {
@@ -113,26 +130,26 @@ void JournalFeeder::run() {
         if (stop_) return;  // the cursor was not committed: the batch is read again at the next start
         now = store::now_us();
       }
-      // The cursor goes to the end of this batch only; the next one is not stored yet.
-      if (Status s = reader.commit_cursor(end[cur]); !s) {
+      // The cursor goes to the end of this batch only; the ones after it are not stored yet.
+      const JournalPosition end = batches.current_end();
+      if (Status s = reader.commit_cursor(end); !s) {
         spdlog::warn("store: journal cursor: {}", s.error().format());
-      } else if (retain_bytes_ != UINT64_MAX && end[cur].segment > pruned_below) {
+      } else if (retain_bytes_ != UINT64_MAX && end.segment > pruned_below) {
         // Only behind a persisted cursor: a crash now resumes inside a segment that still exists.
-        pruned_below = end[cur].segment;
+        pruned_below = end.segment;
         if (size_t n = prune_journal(dir_, pruned_below, retain_bytes_); n > 0) {
           pruned_ += n;
           spdlog::info("store: pruned {} journal segments already in the store", n);
         }
       }
-      have[cur] = false;
-      cur = nx;
+      batches.pop();
     }
     if (Status s = pipeline_.tick(now); !s) {
       // Health checks, state saves and retention run again at the next tick.
       ++retries_;
       spdlog::error("store: {} (retrying at the next tick)", s.error().format());
     }
-    if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (batch == nullptr) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 

@@ -3,7 +3,8 @@
 // (JournalReader "store"), hands them to the Pipeline in batches, commits the cursor after each batch is in
 // the store, and ticks the pipeline (health, state, retention) about once a second. It reads one batch
 // ahead: the pipeline correlates the next batch on its side worker while the current one is stored, and
-// the cursor only ever moves to the end of a stored batch.
+// the cursor only ever moves to the end of a stored batch; the batch after that one is read and parsed on a
+// thread of its own meanwhile (BatchReader).
 //
 //   JournalFeeder feeder(journal_dir, &ingest.journal(), pipeline);
 //   feeder.start();   ...   feeder.stop();   // stop() saves correlation state
@@ -25,13 +26,10 @@
 #include <string>
 #include <thread>
 
+#include "collector/ingest/journal.h"
 #include "collector/publish/pipeline.h"
+#include "collector/publish/side_worker.h"
 #include "common/result.h"
-
-namespace picket::collector {
-class Journal;
-struct JournalRecord;
-}
 
 namespace picket::collector::publish {
 
@@ -48,6 +46,57 @@ struct FeederStats {
 // their capacity), so a steady stream of batches allocates little. Returns how many records did not parse
 // (left out of the batch).
 size_t decode_records(std::vector<JournalRecord>& records, std::vector<IncomingAlert>* batch);
+
+// The feeder's batches from a journal reader: the current batch and the next one decoded (decode_records),
+// and the batch after them read and decoded on a thread of its own while the caller stores the current one
+// and the pipeline correlates the next. Batches come in journal order; each knows the journal position at
+// its end (for the cursor).
+//
+//   BatchReader batches(reader, 10000, &records, &bad);
+//   for (;;) {
+//     batches.fill();                                   // then current() / next() / current_end()
+//     if (auto* b = batches.current()) { store(*b, batches.next()); reader.commit_cursor(batches.current_end());
+//                                        batches.pop(); }
+//   }
+//
+// Threads: one owning thread calls everything; current(), next() and current_end() only between fill() and
+// pop(). The background read uses the JournalReader's next() while the owner may call its commit_cursor(),
+// which touches only the cursor file.
+class BatchReader {
+ public:
+  // `records` and `bad` (either may be null) count the records read and those that did not parse.
+  BatchReader(JournalReader& reader, size_t batch, std::atomic<uint64_t>* records = nullptr,
+              std::atomic<uint64_t>* bad = nullptr)
+      : reader_(reader), batch_(batch), records_n_(records), bad_n_(bad) {}
+  ~BatchReader() { settle(); }
+  BatchReader(const BatchReader&) = delete;
+  BatchReader& operator=(const BatchReader&) = delete;
+
+  // Waits for the read in flight; reads the current and next batches if they are still missing (on this
+  // thread, while the journal had nothing more before); starts reading the one after them.
+  void fill();
+  std::vector<IncomingAlert>* current() { return have_[cur_] ? &buf_[cur_] : nullptr; }
+  std::vector<IncomingAlert>* next() { return have_[at(1)] ? &buf_[at(1)] : nullptr; }
+  const JournalPosition& current_end() const { return end_[cur_]; }
+  // Done with the current batch: the next one becomes current.
+  void pop();
+
+ private:
+  int at(int k) const { return (cur_ + k) % 3; }
+  bool read(int slot);
+  void settle();
+  JournalReader& reader_;
+  size_t batch_;
+  std::atomic<uint64_t>* records_n_;
+  std::atomic<uint64_t>* bad_n_;
+  std::vector<JournalRecord> records_;  // used by whichever thread reads
+  std::vector<IncomingAlert> buf_[3];
+  JournalPosition end_[3]{};
+  bool have_[3] = {false, false, false};
+  int cur_ = 0;
+  bool reading_ = false;
+  SideWorker worker_;  // declared last: destroyed (joined) before the buffers it fills
+};
 
 class JournalFeeder {
  public:

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -133,6 +134,65 @@ TEST(JournalFeeder, RunsAtTheConfiguredNiceValue) {
       30))
       << "one thread (the feeder) runs at nice 7";
   feeder.stop();
+}
+
+// BatchReader: batches of a journal in journal order, each record once, with the batch after next read on
+// its own thread; the journal grows while it is read (the live case: nothing more, then more records), a
+// record that does not parse is counted and left out, and each batch's end position moves forward.
+TEST(BatchReader, ReadsAheadInJournalOrderWhileTheJournalGrows) {
+  test::TempDir dir;
+  const std::string jdir = dir.file("journal");
+  auto journal = Journal::open({.dir = jdir});
+  ASSERT_TRUE(journal) << journal.error().format();
+  StreamId id;
+  id.key.fill(3);
+  id.epoch.fill(4);
+  uint64_t seq = 0;
+  auto add = [&](int n) {
+    std::string bytes;
+    for (int i = 0; i < n; ++i) {
+      v1::Alert a;
+      a.set_seq(++seq);
+      a.set_event_time_us(1000 + static_cast<int64_t>(seq));
+      a.SerializeToString(&bytes);
+      if (seq == 17) bytes = std::string("\xff\xff\xff", 3);  // not an Alert
+      (*journal)->append(id, seq, 1000, std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    }
+    ASSERT_TRUE((*journal)->commit().ok());
+  };
+  add(25);
+  JournalReader reader(jdir, "test", nullptr);
+  std::atomic<uint64_t> records{0}, bad{0};
+  BatchReader batches(reader, 4, &records, &bad);
+  std::vector<uint64_t> seen;
+  JournalPosition last{};
+  auto drain = [&] {
+    for (;;) {
+      batches.fill();
+      std::vector<IncomingAlert>* b = batches.current();
+      if (b == nullptr) return;
+      if (std::vector<IncomingAlert>* n = batches.next()) {
+        ASSERT_FALSE(n->empty());
+        EXPECT_GT(n->front().alert.seq(), b->back().alert.seq());
+      }
+      for (const IncomingAlert& in : *b) seen.push_back(in.alert.seq());
+      const JournalPosition& end = batches.current_end();
+      EXPECT_TRUE(end.segment > last.segment || (end.segment == last.segment && end.offset > last.offset));
+      last = end;
+      ASSERT_TRUE(reader.commit_cursor(end).ok());
+      batches.pop();
+    }
+  };
+  drain();
+  add(30);  // more arrives after the reader found nothing
+  drain();
+  ASSERT_EQ(seen.size(), 54u);
+  for (size_t i = 0, want = 1; i < seen.size(); ++i, ++want) {
+    if (want == 17) ++want;
+    EXPECT_EQ(seen[i], want) << i;
+  }
+  EXPECT_EQ(records.load(), 55u);
+  EXPECT_EQ(bad.load(), 1u);
 }
 
 }  // namespace
