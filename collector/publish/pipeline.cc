@@ -144,6 +144,8 @@ Status Pipeline::process_in_transaction(std::vector<IncomingAlert>& batch, int64
     wait_side();
     side_batch_ = nullptr;
   }
+  // Prepared again even when the side worker had them for this batch: those views of agent names and
+  // organisations were only safe while it ran, and a tick since (drain_inbox) may have renamed an agent.
   prepare_inputs(batch, now_us, &inputs);
   bool correlated = ahead;
   if (!ahead && opt_.parallel_min > 0 && batch.size() >= opt_.parallel_min) {
